@@ -1,0 +1,64 @@
+package io.asyncipc.transport;
+
+/**
+ * Receives what happens on an endpoint: the original library's {@code OnCreate},
+ * {@code OnConnected}, {@code OnRecv} and {@code OnDisconnected}. ({@code OnSend} is the
+ * future returned by {@link PipeConnection#send(byte[])}.)
+ * <p>
+ * For one connection, {@link #onConnected}, {@link #onMessage} and {@link #onDisconnected}
+ * are called in order and never at the same time. Where they run depends on
+ * {@link PipeOptions#dispatchExecutor()}: inline on the I/O thread, or on that executor.
+ * An exception thrown here is logged and the connection stays up.
+ */
+public interface PipeHandler {
+
+	/**
+	 * The endpoint is created: a server is listening, or a client has started.
+	 * @param endpoint the endpoint
+	 */
+	default void onCreated(PipeEndpoint endpoint) {
+	}
+
+	/**
+	 * A connection is established.
+	 * @param connection the new connection, with its id and peer identity
+	 */
+	default void onConnected(PipeConnection connection) {
+	}
+
+	/**
+	 * One whole message arrived.
+	 * @param connection the connection it came on
+	 * @param message the message bytes, owned by the handler from now on
+	 */
+	void onMessage(PipeConnection connection, byte[] message);
+
+	/**
+	 * A connection ended.
+	 * @param connection the connection
+	 * @param reason why it ended
+	 * @param cause the error behind it, or {@code null} for an orderly close
+	 */
+	default void onDisconnected(PipeConnection connection, DisconnectReason reason, Throwable cause) {
+	}
+
+	/**
+	 * The endpoint changed state. Called on the endpoint's own thread.
+	 * @param endpoint the endpoint
+	 * @param state the new state
+	 * @param cause the error that caused the change, or {@code null}
+	 */
+	default void onStateChanged(PipeEndpoint endpoint, EndpointState state, Throwable cause) {
+	}
+
+	/**
+	 * A peer was refused before it became a connection, for example because it runs as
+	 * another OS user. Called on the endpoint's own thread.
+	 * @param endpoint the endpoint
+	 * @param peer the peer that was refused, as far as it is known
+	 * @param reason why it was refused
+	 */
+	default void onPeerRejected(PipeEndpoint endpoint, PeerIdentity peer, String reason) {
+	}
+
+}

@@ -1,0 +1,259 @@
+package io.asyncipc.transport;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Limits, backoff and dispatch of an endpoint. Immutable; build one with {@link #builder()}.
+ */
+public final class PipeOptions {
+
+	/**
+	 * Bytes that each queued message counts on top of its payload, so that empty messages
+	 * also fill the outbound queue.
+	 */
+	public static final int MESSAGE_OVERHEAD = 4;
+
+	/** The default maximum message size: 16 MiB. */
+	public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+	/** The default outbound queue limit: 64 MiB per connection. */
+	public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+
+	private static final PipeOptions DEFAULTS = builder().build();
+
+	private final int maxMessageSize;
+
+	private final long maxQueuedBytes;
+
+	private final Duration reconnectMinBackoff;
+
+	private final Duration reconnectMaxBackoff;
+
+	private final int ioThreads;
+
+	private final Executor dispatchExecutor;
+
+	private final boolean daemonThreads;
+
+	private PipeOptions(Builder builder) {
+		this.maxMessageSize = builder.maxMessageSize;
+		this.maxQueuedBytes = builder.maxQueuedBytes;
+		this.reconnectMinBackoff = builder.reconnectMinBackoff;
+		this.reconnectMaxBackoff = builder.reconnectMaxBackoff;
+		this.ioThreads = builder.ioThreads;
+		this.dispatchExecutor = builder.dispatchExecutor;
+		this.daemonThreads = builder.daemonThreads;
+	}
+
+	/**
+	 * Returns the default options.
+	 * @return the defaults
+	 */
+	public static PipeOptions defaults() {
+		return DEFAULTS;
+	}
+
+	/**
+	 * Starts building options from the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns the largest message, in bytes, that may be sent or received.
+	 * @return the maximum message size
+	 */
+	public int maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/**
+	 * Returns how many bytes each connection may have queued and not yet written.
+	 * @return the outbound queue limit
+	 */
+	public long maxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	/**
+	 * Returns a client's first wait before it tries again.
+	 * @return the minimum backoff
+	 */
+	public Duration reconnectMinBackoff() {
+		return this.reconnectMinBackoff;
+	}
+
+	/**
+	 * Returns the longest a client waits between attempts.
+	 * @return the maximum backoff
+	 */
+	public Duration reconnectMaxBackoff() {
+		return this.reconnectMaxBackoff;
+	}
+
+	/**
+	 * Returns how many I/O threads a server spreads its connections over.
+	 * @return the number of I/O threads
+	 */
+	public int ioThreads() {
+		return this.ioThreads;
+	}
+
+	/**
+	 * Returns the executor that runs the handler, or {@code null} to run it inline on the
+	 * I/O thread. On an executor each connection's events still run in order, one at a time.
+	 * @return the dispatch executor, or {@code null} for inline dispatch
+	 */
+	public Executor dispatchExecutor() {
+		return this.dispatchExecutor;
+	}
+
+	/**
+	 * Returns whether the I/O threads are daemon threads, which do not keep the JVM alive.
+	 * @return whether the I/O threads are daemons
+	 */
+	public boolean daemonThreads() {
+		return this.daemonThreads;
+	}
+
+	/**
+	 * Returns a builder that starts from these options.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.maxMessageSize = this.maxMessageSize;
+		builder.maxQueuedBytes = this.maxQueuedBytes;
+		builder.reconnectMinBackoff = this.reconnectMinBackoff;
+		builder.reconnectMaxBackoff = this.reconnectMaxBackoff;
+		builder.ioThreads = this.ioThreads;
+		builder.dispatchExecutor = this.dispatchExecutor;
+		builder.daemonThreads = this.daemonThreads;
+		return builder;
+	}
+
+	/**
+	 * Builds {@link PipeOptions}, checking each value as it is set.
+	 */
+	public static final class Builder {
+
+		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+
+		private Duration reconnectMinBackoff = Duration.ofMillis(100);
+
+		private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+
+		private int ioThreads = 1;
+
+		private Executor dispatchExecutor;
+
+		private boolean daemonThreads;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the largest message that may be sent or received.
+		 * @param bytes from 1 byte to {@code Integer.MAX_VALUE - 8}
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(long bytes) {
+			if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+				throw new IllegalArgumentException(
+						"max message size must be between 1 byte and " + (Integer.MAX_VALUE - 8) + " bytes, got " + bytes);
+			}
+			this.maxMessageSize = (int) bytes;
+			return this;
+		}
+
+		/**
+		 * Sets how many bytes each connection may have queued and not yet written.
+		 * @param bytes the limit; at least the maximum message size plus
+		 * {@link #MESSAGE_OVERHEAD}, checked by {@link #build()}
+		 * @return this builder
+		 */
+		public Builder maxQueuedBytes(long bytes) {
+			this.maxQueuedBytes = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets the client's backoff between connection attempts: it starts at {@code min} and
+		 * doubles up to {@code max}.
+		 * @param min the first wait, positive
+		 * @param max the longest wait, at least {@code min}
+		 * @return this builder
+		 */
+		public Builder reconnectBackoff(Duration min, Duration max) {
+			Objects.requireNonNull(min, "min");
+			Objects.requireNonNull(max, "max");
+			if (min.isNegative() || min.isZero()) {
+				throw new IllegalArgumentException("reconnect minimum backoff must be positive, got " + min);
+			}
+			if (max.compareTo(min) < 0) {
+				throw new IllegalArgumentException(
+						"reconnect maximum backoff (" + max + ") must not be below the minimum (" + min + ")");
+			}
+			this.reconnectMinBackoff = min;
+			this.reconnectMaxBackoff = max;
+			return this;
+		}
+
+		/**
+		 * Sets how many I/O threads a server spreads its connections over.
+		 * @param threads at least 1
+		 * @return this builder
+		 */
+		public Builder ioThreads(int threads) {
+			if (threads < 1) {
+				throw new IllegalArgumentException("I/O threads must be at least 1, got " + threads);
+			}
+			this.ioThreads = threads;
+			return this;
+		}
+
+		/**
+		 * Sets the executor that runs the handler; {@code null} runs it inline on the I/O
+		 * thread.
+		 * @param executor the executor, or {@code null}
+		 * @return this builder
+		 */
+		public Builder dispatchExecutor(Executor executor) {
+			this.dispatchExecutor = executor;
+			return this;
+		}
+
+		/**
+		 * Sets whether the I/O threads are daemon threads.
+		 * @param daemon {@code true} so that the threads do not keep the JVM alive
+		 * @return this builder
+		 */
+		public Builder daemonThreads(boolean daemon) {
+			this.daemonThreads = daemon;
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 * @throws IllegalArgumentException if the queue cannot hold one message of the
+		 * maximum size
+		 */
+		public PipeOptions build() {
+			if (this.maxQueuedBytes < (long) this.maxMessageSize + MESSAGE_OVERHEAD) {
+				throw new IllegalArgumentException("the outbound queue limit (" + this.maxQueuedBytes
+						+ " bytes) must hold at least one message of the maximum size (" + this.maxMessageSize
+						+ " bytes) plus " + MESSAGE_OVERHEAD + " bytes");
+			}
+			return new PipeOptions(this);
+		}
+
+	}
+
+}

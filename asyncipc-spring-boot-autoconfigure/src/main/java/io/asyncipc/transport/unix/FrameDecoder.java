@@ -1,0 +1,119 @@
+package io.asyncipc.transport.unix;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+import io.asyncipc.transport.PipeProtocolException;
+
+/**
+ * Cuts a byte stream into messages: each is a 4-byte big-endian signed length, then that many
+ * payload bytes. A frame's array is allocated only after its length has been checked against
+ * the maximum.
+ */
+final class FrameDecoder {
+
+	static final int HEADER_SIZE = 4;
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final int maxMessageSize;
+
+	private int headerBytes;
+
+	private int length;
+
+	private byte[] body;
+
+	private int bodyPosition;
+
+	FrameDecoder(int maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	/**
+	 * Consumes all of {@code buffer}, passing each completed message on.
+	 * @param buffer bytes read from the socket, in read mode
+	 * @param messages receives each whole message
+	 * @throws PipeProtocolException if a frame announces a negative or oversized length
+	 */
+	void decode(ByteBuffer buffer, Consumer<byte[]> messages) {
+		while (buffer.hasRemaining()) {
+			if (this.body == null) {
+				if (!readHeader(buffer)) {
+					return;
+				}
+				if (this.length == 0) {
+					reset();
+					messages.accept(EMPTY);
+					continue;
+				}
+				this.body = new byte[this.length];
+			}
+			int count = Math.min(buffer.remaining(), this.length - this.bodyPosition);
+			buffer.get(this.body, this.bodyPosition, count);
+			this.bodyPosition += count;
+			if (this.bodyPosition == this.length) {
+				byte[] message = this.body;
+				reset();
+				messages.accept(message);
+			}
+		}
+	}
+
+	/**
+	 * Returns whether the stream stopped inside a frame.
+	 * @return {@code true} if part of a frame was read
+	 */
+	boolean isMidFrame() {
+		return this.headerBytes > 0;
+	}
+
+	/**
+	 * Describes how far the current frame got, for the error when the peer goes away.
+	 * @return a description of the partial frame
+	 */
+	String describePartialFrame() {
+		if (this.body == null) {
+			return this.headerBytes + " of " + HEADER_SIZE + " length bytes";
+		}
+		return this.bodyPosition + " of " + this.length + " payload bytes";
+	}
+
+	private boolean readHeader(ByteBuffer buffer) {
+		if (this.headerBytes == 0 && buffer.remaining() >= HEADER_SIZE) {
+			this.length = buffer.getInt();
+			this.headerBytes = HEADER_SIZE;
+		}
+		else {
+			while (this.headerBytes < HEADER_SIZE && buffer.hasRemaining()) {
+				this.length = (this.length << 8) | (buffer.get() & 0xFF);
+				this.headerBytes++;
+			}
+			if (this.headerBytes < HEADER_SIZE) {
+				return false;
+			}
+		}
+		checkLength();
+		return true;
+	}
+
+	private void checkLength() {
+		if (this.length < 0) {
+			throw new PipeProtocolException("peer sent a frame with negative length " + this.length
+					+ "; each frame must start with a 4-byte big-endian length from 0 to " + this.maxMessageSize);
+		}
+		if (this.length > this.maxMessageSize) {
+			throw new PipeProtocolException("peer announced a frame of " + this.length
+					+ " bytes, larger than the maximum of " + this.maxMessageSize
+					+ " bytes; raise asyncipc.max-message-size (PipeOptions.maxMessageSize) on both ends");
+		}
+	}
+
+	private void reset() {
+		this.headerBytes = 0;
+		this.length = 0;
+		this.body = null;
+		this.bodyPosition = 0;
+	}
+
+}

@@ -1,0 +1,171 @@
+package io.asyncipc.transport.unix;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+import io.asyncipc.transport.EndpointState;
+import io.asyncipc.transport.PeerIdentity;
+import io.asyncipc.transport.PipeAddressInUseException;
+import io.asyncipc.transport.PipeException;
+import io.asyncipc.transport.PipeHandler;
+import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server on a Unix domain socket. The first I/O thread accepts; connections are spread over
+ * all of them. Only peers running as this process's own user are accepted.
+ */
+final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(UnixServerEndpoint.class);
+
+	private static final int BACKLOG = 128;
+
+	private final Path path;
+
+	private final List<EventLoop> loops = new ArrayList<>();
+
+	private ServerSocketChannel listener;
+
+	private Object socketFileKey;
+
+	private int nextLoop;
+
+	UnixServerEndpoint(String name, PipeOptions options, PipeHandler handler) {
+		super(name, PipeRole.SERVER, options, handler);
+		this.path = UnixSocketAddresses.resolve(name);
+	}
+
+	@Override
+	public String address() {
+		return this.path.toString();
+	}
+
+	@Override
+	protected void doStart() {
+		SocketFiles.clearStale(name(), this.path);
+		try {
+			this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+			this.listener.bind(UnixDomainSocketAddress.of(this.path), BACKLOG);
+			this.socketFileKey = SocketFiles.fileKey(this.path);
+			Files.setPosixFilePermissions(this.path, PosixFilePermissions.fromString("rw-------"));
+			this.listener.configureBlocking(false);
+		}
+		catch (BindException ex) {
+			closeListener();
+			throw new PipeAddressInUseException("pipe '" + name() + "' is already in use: could not bind " + this.path
+					+ " (" + ex.getMessage() + ")");
+		}
+		catch (IOException ex) {
+			closeListener();
+			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+			throw new PipeException("could not listen on " + this.path + " for pipe '" + name() + "': " + ex.getMessage(),
+					ex);
+		}
+		for (int i = 0; i < options().ioThreads(); i++) {
+			EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
+			this.loops.add(loop);
+			loop.start();
+		}
+		CompletableFuture<Void> registered = new CompletableFuture<>();
+		this.loops.get(0).execute(() -> {
+			try {
+				this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
+				registered.complete(null);
+			}
+			catch (IOException ex) {
+				registered.completeExceptionally(ex);
+			}
+		});
+		registered.join();
+		changeState(EndpointState.LISTENING, null);
+		logger.info("Pipe '{}' listening on {}", name(), this.path);
+	}
+
+	@Override
+	public void onReady(SelectionKey key) {
+		try {
+			SocketChannel channel;
+			while ((channel = this.listener.accept()) != null) {
+				accepted(channel);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Pipe '{}' failed to accept a client: {}", name(), ex.getMessage());
+		}
+	}
+
+	private void accepted(SocketChannel channel) throws IOException {
+		PeerIdentity peer;
+		try {
+			peer = PeerCredentials.of(channel);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			rejected(new PeerIdentity("unknown", OptionalLong.empty()), "its credentials could not be read: " + ex);
+			channel.close();
+			return;
+		}
+		if (!PeerCredentials.isLocalUser(peer)) {
+			channel.close();
+			rejected(peer, "it runs as OS user '" + peer.user() + "', and only '" + LocalUser.name() + "' may connect");
+			return;
+		}
+		channel.configureBlocking(false);
+		EventLoop loop = this.loops.get(this.nextLoop);
+		this.nextLoop = (this.nextLoop + 1) % this.loops.size();
+		UnixConnection connection = new UnixConnection(this, peer, channel, loop);
+		if (loop.inLoop()) {
+			connection.open();
+		}
+		else {
+			loop.execute(connection::open);
+		}
+	}
+
+	@Override
+	protected void stopConnecting() {
+		CompletableFuture<Void> closed = new CompletableFuture<>();
+		this.loops.get(0).execute(() -> {
+			closeListener();
+			closed.complete(null);
+		});
+		closed.join();
+		SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+	}
+
+	@Override
+	protected void releaseResources() {
+		for (EventLoop loop : this.loops) {
+			loop.shutdownAndJoin(Duration.ofSeconds(10));
+		}
+		this.loops.clear();
+	}
+
+	private void closeListener() {
+		if (this.listener != null) {
+			try {
+				this.listener.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Could not close listener of pipe '{}'", name(), ex);
+			}
+		}
+	}
+
+}

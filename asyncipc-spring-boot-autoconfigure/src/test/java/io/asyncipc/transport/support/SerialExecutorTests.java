@@ -1,0 +1,80 @@
+package io.asyncipc.transport.support;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class SerialExecutorTests {
+
+	private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+	@AfterEach
+	void shutdown() {
+		this.pool.shutdownNow();
+	}
+
+	@Test
+	void runsTasksInSubmissionOrderOneAtATime() {
+		SerialExecutor serial = new SerialExecutor(this.pool);
+		List<Integer> seen = new CopyOnWriteArrayList<>();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		for (int i = 0; i < 10_000; i++) {
+			int n = i;
+			serial.execute(() -> {
+				if (running.incrementAndGet() > 1) {
+					overlaps.incrementAndGet();
+				}
+				seen.add(n);
+				running.decrementAndGet();
+			});
+		}
+		await().atMost(10, TimeUnit.SECONDS).until(() -> seen.size() == 10_000);
+		assertThat(overlaps).hasValue(0);
+		assertThat(seen).containsExactlyElementsOf(IntStream.range(0, 10_000).boxed().toList());
+	}
+
+	@Test
+	void aBlockedSerialExecutorDoesNotHoldUpAnother() throws InterruptedException {
+		SerialExecutor slow = new SerialExecutor(this.pool);
+		SerialExecutor fast = new SerialExecutor(this.pool);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch fastDone = new CountDownLatch(100);
+		slow.execute(() -> {
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		for (int i = 0; i < 100; i++) {
+			fast.execute(fastDone::countDown);
+		}
+		assertThat(fastDone.await(10, TimeUnit.SECONDS)).isTrue();
+		release.countDown();
+	}
+
+	@Test
+	void runsOnTheCallerWhenTheExecutorRefuses() {
+		SerialExecutor serial = new SerialExecutor((task) -> {
+			throw new RejectedExecutionException("shut down");
+		});
+		AtomicInteger ran = new AtomicInteger();
+		serial.execute(ran::incrementAndGet);
+		assertThat(ran).hasValue(1);
+	}
+
+}
