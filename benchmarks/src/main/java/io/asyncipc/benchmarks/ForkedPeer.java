@@ -1,0 +1,46 @@
+package io.asyncipc.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link PeerMain} in a JVM of its own, stopped by closing its standard input.
+ */
+final class ForkedPeer implements AutoCloseable {
+
+	private final Process process;
+
+	ForkedPeer(String mode, String address) throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("--add-exports");
+		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(PeerMain.class.getName());
+		command.add(mode);
+		command.add(address);
+		this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		BufferedReader output = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
+		String line = output.readLine();
+		if (!"ready".equals(line)) {
+			this.process.destroyForcibly();
+			throw new IOException("peer " + mode + " did not start: " + line);
+		}
+	}
+
+	@Override
+	public void close() throws IOException, InterruptedException {
+		this.process.getOutputStream().close();
+		if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
+}

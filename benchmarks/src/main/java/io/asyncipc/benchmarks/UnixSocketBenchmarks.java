@@ -1,0 +1,264 @@
+package io.asyncipc.benchmarks;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeEndpoint;
+import io.asyncipc.transport.PipeHandler;
+import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.unix.UnixSocketAddresses;
+import io.asyncipc.transport.unix.UnixSocketTransport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The Unix transport across two JVMs against a raw blocking JDK {@link SocketChannel} doing the
+ * same work, measured in the same run. Sample mode, so that medians can be quoted.
+ * <ul>
+ * <li>{@code roundTrip*}: one 64-byte message to an echo peer and back.</li>
+ * <li>{@code oneWay*}: a batch of messages to a counting peer, then one round trip to confirm
+ * it received all of them; the score is per message. The raw baseline makes one write call
+ * per message.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class UnixSocketBenchmarks {
+
+	static final int BATCH = 10_000;
+
+	@Benchmark
+	public byte[] roundTripAsyncIpc(AsyncIpcEcho echo) throws Exception {
+		return echo.roundTrip();
+	}
+
+	@Benchmark
+	public ByteBuffer roundTripRaw(RawEcho echo) throws IOException {
+		return echo.roundTrip();
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(BATCH)
+	public long oneWayAsyncIpc(AsyncIpcSink sink) throws Exception {
+		return sink.sendBatch();
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(BATCH)
+	public long oneWayRaw(RawSink sink) throws IOException {
+		return sink.sendBatch();
+	}
+
+	/**
+	 * An AsyncIPC client talking to a forked peer.
+	 */
+	abstract static class AsyncIpcPeer {
+
+		final AtomicReference<CompletableFuture<byte[]>> reply = new AtomicReference<>();
+
+		ForkedPeer peer;
+
+		PipeEndpoint client;
+
+		PipeConnection connection;
+
+		void open(String mode) throws Exception {
+			String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+			this.peer = new ForkedPeer(mode, name);
+			CountDownLatch connected = new CountDownLatch(1);
+			this.client = new UnixSocketTransport().createClient(name, PipeOptions.builder().daemonThreads(true).build(),
+					new PipeHandler() {
+						@Override
+						public void onConnected(PipeConnection connection) {
+							AsyncIpcPeer.this.connection = connection;
+							connected.countDown();
+						}
+
+						@Override
+						public void onMessage(PipeConnection connection, byte[] message) {
+							AsyncIpcPeer.this.reply.get().complete(message);
+						}
+					});
+			this.client.start();
+			if (!connected.await(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("benchmark client did not connect");
+			}
+		}
+
+		byte[] exchange(byte[] message) throws Exception {
+			CompletableFuture<byte[]> future = new CompletableFuture<>();
+			this.reply.set(future);
+			this.connection.send(message);
+			return future.get(10, TimeUnit.SECONDS);
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws Exception {
+			this.client.close();
+			this.peer.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class AsyncIpcEcho extends AsyncIpcPeer {
+
+		private final byte[] message = new byte[64];
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			open("asyncipc-echo");
+		}
+
+		byte[] roundTrip() throws Exception {
+			return exchange(this.message);
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class AsyncIpcSink extends AsyncIpcPeer {
+
+		@Param({ "64", "1024" })
+		public int size;
+
+		private byte[] message;
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			this.message = new byte[this.size];
+			open("asyncipc-sink");
+		}
+
+		long sendBatch() throws Exception {
+			for (int i = 0; i < BATCH; i++) {
+				this.connection.send(this.message);
+			}
+			long count = ByteBuffer.wrap(exchange(new byte[0])).getLong();
+			if (count != BATCH) {
+				throw new IllegalStateException("peer counted " + count + " of " + BATCH);
+			}
+			return count;
+		}
+
+	}
+
+	/**
+	 * A blocking JDK socket talking to a forked raw peer with the same framing.
+	 */
+	abstract static class RawPeer {
+
+		ForkedPeer peer;
+
+		SocketChannel channel;
+
+		void open(String mode) throws IOException {
+			Path path = UnixSocketAddresses.resolve("bench-raw-" + UUID.randomUUID().toString().substring(0, 8));
+			this.peer = new ForkedPeer(mode, path.toString());
+			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+			this.channel.connect(UnixDomainSocketAddress.of(path));
+		}
+
+		void readFully(ByteBuffer buffer) throws IOException {
+			while (buffer.hasRemaining()) {
+				if (this.channel.read(buffer) < 0) {
+					throw new IOException("peer closed");
+				}
+			}
+		}
+
+		void writeFully(ByteBuffer buffer) throws IOException {
+			while (buffer.hasRemaining()) {
+				this.channel.write(buffer);
+			}
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws Exception {
+			this.channel.close();
+			this.peer.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class RawEcho extends RawPeer {
+
+		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + 64);
+
+		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + 64);
+
+		@Setup(Level.Trial)
+		public void setUp() throws IOException {
+			open("raw-echo");
+		}
+
+		ByteBuffer roundTrip() throws IOException {
+			this.frame.clear();
+			this.frame.putInt(64).position(4 + 64).flip();
+			writeFully(this.frame);
+			this.reply.clear();
+			readFully(this.reply);
+			return this.reply;
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class RawSink extends RawPeer {
+
+		@Param({ "64", "1024" })
+		public int size;
+
+		private ByteBuffer frame;
+
+		private final ByteBuffer end = ByteBuffer.allocateDirect(4);
+
+		private final ByteBuffer count = ByteBuffer.allocateDirect(12);
+
+		@Setup(Level.Trial)
+		public void setUp() throws IOException {
+			this.frame = ByteBuffer.allocateDirect(4 + this.size);
+			open("raw-sink");
+		}
+
+		long sendBatch() throws IOException {
+			for (int i = 0; i < BATCH; i++) {
+				this.frame.clear();
+				this.frame.putInt(this.size).position(4 + this.size).flip();
+				writeFully(this.frame);
+			}
+			this.end.clear();
+			this.end.putInt(0).flip();
+			writeFully(this.end);
+			this.count.clear();
+			readFully(this.count);
+			long received = this.count.getLong(4);
+			if (received != BATCH) {
+				throw new IllegalStateException("peer counted " + received + " of " + BATCH);
+			}
+			return received;
+		}
+
+	}
+
+}
