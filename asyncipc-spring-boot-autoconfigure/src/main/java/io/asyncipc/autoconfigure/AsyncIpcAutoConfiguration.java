@@ -1,0 +1,128 @@
+package io.asyncipc.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.asyncipc.messaging.PipeEndpointContainer;
+import io.asyncipc.messaging.PipeListenerAnnotationBeanPostProcessor;
+import io.asyncipc.messaging.PipeListenerEndpointRegistry;
+import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.transport.PipeTransport;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.converter.CompositeMessageConverter;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+import org.springframework.messaging.handler.annotation.support.MessageHandlerMethodFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration of AsyncIPC: the pipe endpoint described by {@code asyncipc.*}, run as a
+ * {@link org.springframework.context.SmartLifecycle}, the {@link PipeTemplate}, and the
+ * {@link io.asyncipc.messaging.PipeListener} machinery.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(AsyncIpcProperties.class)
+public final class AsyncIpcAutoConfiguration {
+
+	/** The bean name of the executor that runs listeners. */
+	public static final String LISTENER_EXECUTOR_BEAN_NAME = "asyncIpcListenerExecutor";
+
+	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+			AsyncIpcAutoConfiguration.class.getClassLoader());
+
+	@Bean
+	static PipeListenerAnnotationBeanPostProcessor asyncIpcListenerAnnotationBeanPostProcessor() {
+		return new PipeListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeListenerEndpointRegistry pipeListenerEndpointRegistry() {
+		return new PipeListenerEndpointRegistry();
+	}
+
+	@Bean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)
+	MessageConverter asyncIpcMessageConverter() {
+		List<MessageConverter> converters = new ArrayList<>();
+		converters.add(new ByteArrayMessageConverter());
+		converters.add(new StringMessageConverter());
+		if (JACKSON_PRESENT) {
+			converters.add(new JacksonJsonMessageConverter());
+		}
+		return new CompositeMessageConverter(converters);
+	}
+
+	@Bean(PipeListenerAnnotationBeanPostProcessor.HANDLER_METHOD_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = PipeListenerAnnotationBeanPostProcessor.HANDLER_METHOD_FACTORY_BEAN_NAME)
+	MessageHandlerMethodFactory asyncIpcMessageHandlerMethodFactory(
+			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
+		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
+		factory.setMessageConverter(converter);
+		factory.afterPropertiesSet();
+		return factory;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeTransport asyncIpcTransport(AsyncIpcProperties properties) {
+		return PipeSettings.transport(properties);
+	}
+
+	@Bean(name = LISTENER_EXECUTOR_BEAN_NAME)
+	@ConditionalOnMissingBean(name = LISTENER_EXECUTOR_BEAN_NAME)
+	@ConditionalOnProperty(name = "asyncipc.listener.dispatch", havingValue = "executor", matchIfMissing = true)
+	ThreadPoolTaskExecutor asyncIpcListenerExecutor(AsyncIpcProperties properties) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		int threads = properties.getListener().getConcurrency();
+		if (threads < 1) {
+			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
+					"asyncipc.listener.concurrency", threads, "asyncipc.listener.concurrency must be at least 1");
+		}
+		executor.setCorePoolSize(threads);
+		executor.setMaxPoolSize(threads);
+		executor.setThreadNamePrefix("asyncipc-listener-");
+		executor.setWaitForTasksToCompleteOnShutdown(true);
+		executor.setAwaitTerminationSeconds(30);
+		return executor;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeEndpointContainer pipeEndpointContainer(AsyncIpcProperties properties, PipeTransport transport,
+			PipeListenerEndpointRegistry registry,
+			@Qualifier(LISTENER_EXECUTOR_BEAN_NAME) ObjectProvider<ThreadPoolTaskExecutor> listenerExecutor,
+			Environment environment) {
+		String name = PipeSettings.name(properties);
+		boolean inline = PipeSettings.inlineDispatch(properties);
+		PipeEndpointContainer container = new PipeEndpointContainer(transport, name, PipeSettings.role(properties),
+				PipeSettings.options(properties, inline ? null : listenerExecutor.getObject()), registry);
+		container.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
+				Duration.class, Duration.ofSeconds(30)));
+		if (properties.getClient().isFailFast()) {
+			container.setFailFastTimeout(properties.getClient().getStartupTimeout());
+		}
+		return container;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeTemplate pipeTemplate(PipeEndpointContainer container,
+			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
+		return new PipeTemplate(container, converter);
+	}
+
+}

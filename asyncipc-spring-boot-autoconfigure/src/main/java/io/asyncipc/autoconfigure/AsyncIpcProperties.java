@@ -1,0 +1,219 @@
+package io.asyncipc.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the application's pipe, under {@code asyncipc}.
+ */
+@ConfigurationProperties("asyncipc")
+public class AsyncIpcProperties {
+
+	/**
+	 * Name of the pipe: the server listens on it and the client connects to it. A plain name
+	 * (letters, digits, '.', '_', '-') maps to a private per-user socket on Unix and to
+	 * \\.\pipe\<name> on Windows; on Unix an absolute path is used as it is.
+	 */
+	private String name;
+
+	/**
+	 * Role of this process: 'server' listens and serves any number of clients, 'client'
+	 * connects to the server and reconnects when it goes away.
+	 */
+	private String role = "server";
+
+	/**
+	 * I/O mode: 'auto' (overlapped on Windows, Unix domain sockets elsewhere), 'overlapped'
+	 * (Windows I/O completion port) or 'completion-routine' (Windows ReadFileEx/WriteFileEx).
+	 */
+	private String mode = "auto";
+
+	/**
+	 * Largest message that may be sent or received. A larger incoming frame closes its
+	 * connection; a larger send fails its future.
+	 */
+	private DataSize maxMessageSize = DataSize.ofMegabytes(16);
+
+	/**
+	 * Most bytes each connection may have queued and not yet written. A send beyond it fails
+	 * its future with OutboundQueueFullException.
+	 */
+	private DataSize maxQueuedBytes = DataSize.ofMegabytes(64);
+
+	/**
+	 * Number of I/O threads a server spreads its connections over.
+	 */
+	private int ioThreads = 1;
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Client client = new Client();
+
+	private final Listener listener = new Listener();
+
+	public String getName() {
+		return this.name;
+	}
+
+	public void setName(String name) {
+		this.name = name;
+	}
+
+	public String getRole() {
+		return this.role;
+	}
+
+	public void setRole(String role) {
+		this.role = role;
+	}
+
+	public String getMode() {
+		return this.mode;
+	}
+
+	public void setMode(String mode) {
+		this.mode = mode;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public DataSize getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public int getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(int ioThreads) {
+		this.ioThreads = ioThreads;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * How a client waits between connection attempts.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * First wait before a client tries again; each next wait doubles.
+		 */
+		private Duration minBackoff = Duration.ofMillis(100);
+
+		/**
+		 * Longest wait between a client's connection attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		public Duration getMinBackoff() {
+			return this.minBackoff;
+		}
+
+		public void setMinBackoff(Duration minBackoff) {
+			this.minBackoff = minBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * Client start-up.
+	 */
+	public static class Client {
+
+		/**
+		 * Whether a client must reach its server at startup; if it does not within
+		 * 'startup-timeout', the application fails to start. By default it starts and keeps
+		 * retrying in the background.
+		 */
+		private boolean failFast;
+
+		/**
+		 * How long a fail-fast client waits for its server at startup.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(10);
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+	}
+
+	/**
+	 * How @PipeListener methods are run.
+	 */
+	public static class Listener {
+
+		/**
+		 * Where listeners run: 'executor' runs them on a thread pool, one message at a time
+		 * per connection and in order, so that a slow listener never stalls other
+		 * connections; 'inline' runs them on the I/O thread, for the lowest latency.
+		 */
+		private String dispatch = "executor";
+
+		/**
+		 * Threads of the listener executor, when 'dispatch' is 'executor'.
+		 */
+		private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+		public String getDispatch() {
+			return this.dispatch;
+		}
+
+		public void setDispatch(String dispatch) {
+			this.dispatch = dispatch;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.asyncipc.messaging;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.messaging.handler.annotation.MessageMapping;
+
+/**
+ * Marks a method that receives the messages of the application's pipe, the way
+ * {@code @KafkaListener} or {@code @JmsListener} do for their brokers. Every listener sees
+ * every message.
+ * <p>
+ * The method may take {@code byte[]}, {@code String} (UTF-8), a POJO read from JSON (with
+ * Jackson on the classpath), {@code @Payload}, {@code @Header} and {@code @Headers} (see
+ * {@link PipeHeaders}), {@code Message<?>}, and the
+ * {@link io.asyncipc.transport.PipeConnection} it came on. A non-{@code void} return value is
+ * sent back on that connection.
+ * <p>
+ * An exception is logged with the connection id and the connection stays up, unless an
+ * {@link #errorHandler()} turns it into a reply.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@MessageMapping
+public @interface PipeListener {
+
+	/**
+	 * An id for the listener, used in logs; by default the bean and method name.
+	 * @return the listener id
+	 */
+	String id() default "";
+
+	/**
+	 * The name of a {@link PipeListenerErrorHandler} bean that handles this listener's
+	 * exceptions; what it returns, if not {@code null}, is sent as the reply.
+	 * @return the error handler's bean name
+	 */
+	String errorHandler() default "";
+
+}

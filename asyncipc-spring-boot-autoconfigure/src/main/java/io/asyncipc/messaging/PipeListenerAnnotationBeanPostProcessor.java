@@ -1,0 +1,76 @@
+package io.asyncipc.messaging;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.annotation.support.MessageHandlerMethodFactory;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link PipeListener} methods on beans, proxied ones included, and registers them with
+ * the {@link PipeListenerEndpointRegistry} once all singletons exist.
+ */
+public class PipeListenerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
+
+	/** The bean name of the {@link MessageHandlerMethodFactory} that listeners are invoked through. */
+	public static final String HANDLER_METHOD_FACTORY_BEAN_NAME = "asyncIpcMessageHandlerMethodFactory";
+
+	/** The bean name of the {@link MessageConverter} for replies. */
+	public static final String MESSAGE_CONVERTER_BEAN_NAME = "asyncIpcMessageConverter";
+
+	private final List<Found> found = new ArrayList<>();
+
+	private BeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		Map<Method, PipeListener> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, PipeListener.class));
+		methods.forEach((method, annotation) -> {
+			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			this.found.add(new Found(bean, beanName, invocable, annotation));
+		});
+		return bean;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		PipeListenerEndpointRegistry registry = this.beanFactory.getBean(PipeListenerEndpointRegistry.class);
+		MessageHandlerMethodFactory factory = this.beanFactory.getBean(HANDLER_METHOD_FACTORY_BEAN_NAME,
+				MessageHandlerMethodFactory.class);
+		MessageConverter converter = this.beanFactory.getBean(MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class);
+		for (Found listener : this.found) {
+			InvocableHandlerMethod method = factory.createInvocableHandlerMethod(listener.bean, listener.method);
+			String id = StringUtils.hasText(listener.annotation.id()) ? listener.annotation.id()
+					: listener.beanName + "." + listener.method.getName();
+			PipeListenerErrorHandler errorHandler = StringUtils.hasText(listener.annotation.errorHandler())
+					? this.beanFactory.getBean(listener.annotation.errorHandler(), PipeListenerErrorHandler.class)
+					: null;
+			registry.register(new MessagingPipeListenerAdapter(id, method, converter, errorHandler));
+		}
+		this.found.clear();
+	}
+
+	private record Found(Object bean, String beanName, Method method, PipeListener annotation) {
+	}
+
+}

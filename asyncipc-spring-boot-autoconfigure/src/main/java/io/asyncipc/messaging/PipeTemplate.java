@@ -1,0 +1,183 @@
+package io.asyncipc.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeEndpoint;
+import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.SendResult;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.core.AbstractMessageSendingTemplate;
+
+/**
+ * Sends messages on the application's pipe, the way {@code KafkaTemplate} or
+ * {@code RabbitTemplate} send to their brokers.
+ * <p>
+ * The destination is a connection id. The default destination, {@link #PEER}, means the
+ * server for a client, and every connected client for a server. Payloads go through the
+ * {@link MessageConverter}: {@code byte[]} as it is, {@code String} as UTF-8, anything else as
+ * JSON where Jackson is present. Headers stay in this process; only the payload goes on the
+ * wire.
+ * <p>
+ * The {@code *Async} methods never block and return a future of the {@link SendResult}: the
+ * bytes handed to the OS, the original library's {@code OnSend(size)}. A send that cannot be
+ * delivered fails its future; the blocking {@code send} and {@code convertAndSend} methods
+ * throw {@link MessageDeliveryException}.
+ */
+public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
+
+	/** The default destination: the server for a client, every connected client for a server. */
+	public static final String PEER = "*";
+
+	private final PipeEndpointContainer container;
+
+	private Duration sendTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Creates a template.
+	 * @param container the pipe to send on
+	 * @param messageConverter turns payloads into bytes
+	 */
+	public PipeTemplate(PipeEndpointContainer container, MessageConverter messageConverter) {
+		this.container = container;
+		setMessageConverter(messageConverter);
+		setDefaultDestination(PEER);
+	}
+
+	/**
+	 * Sets how long the blocking send methods wait for the OS to take a message.
+	 * @param sendTimeout the timeout
+	 */
+	public void setSendTimeout(Duration sendTimeout) {
+		this.sendTimeout = sendTimeout;
+	}
+
+	/**
+	 * Sends a message to the peer: the server, or every connected client.
+	 * @param message the message; its payload is converted to bytes
+	 * @return the future of the send
+	 */
+	public CompletableFuture<SendResult> sendAsync(Message<?> message) {
+		return sendAsync(PEER, message);
+	}
+
+	/**
+	 * Sends a message on one connection, or to the peer with {@link #PEER}.
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param message the message; its payload is converted to bytes
+	 * @return the future of the send; for several clients it completes with the bytes written
+	 * to all of them, and fails if any send fails
+	 */
+	public CompletableFuture<SendResult> sendAsync(String connectionId, Message<?> message) {
+		byte[] bytes;
+		try {
+			bytes = MessagingPipeListenerAdapter.PayloadBytes.of(message, getMessageConverter(), null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return sendBytes(connectionId, bytes);
+	}
+
+	/**
+	 * Converts a payload and sends it to the peer.
+	 * @param payload the payload
+	 * @return the future of the send
+	 */
+	public CompletableFuture<SendResult> convertAndSendAsync(Object payload) {
+		return convertAndSendAsync(PEER, payload, null);
+	}
+
+	/**
+	 * Converts a payload and sends it on one connection.
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param payload the payload
+	 * @return the future of the send
+	 */
+	public CompletableFuture<SendResult> convertAndSendAsync(String connectionId, Object payload) {
+		return convertAndSendAsync(connectionId, payload, null);
+	}
+
+	/**
+	 * Converts a payload, with headers that guide the conversion such as a content type, and
+	 * sends it on one connection.
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param payload the payload
+	 * @param headers headers for the converter, or {@code null}
+	 * @return the future of the send
+	 */
+	public CompletableFuture<SendResult> convertAndSendAsync(String connectionId, Object payload,
+			Map<String, Object> headers) {
+		Message<?> message;
+		try {
+			message = doConvert(payload, headers, null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return sendAsync(connectionId, message);
+	}
+
+	@Override
+	protected void doSend(String destination, Message<?> message) {
+		try {
+			sendAsync(destination, message).get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new MessageDeliveryException(message, ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new MessageDeliveryException(message, "the OS did not take the message within " + this.sendTimeout, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessageDeliveryException(message, "interrupted while sending", ex);
+		}
+	}
+
+	private CompletableFuture<SendResult> sendBytes(String connectionId, byte[] bytes) {
+		PipeEndpoint endpoint = this.container.getEndpoint();
+		if (endpoint == null) {
+			return CompletableFuture.failedFuture(
+					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+		}
+		if (connectionId != null && !PEER.equals(connectionId)) {
+			return endpoint.connection(connectionId)
+				.map((connection) -> connection.send(bytes))
+				.orElseGet(() -> CompletableFuture.failedFuture(new PipeClosedException(
+						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'")));
+		}
+		Collection<PipeConnection> connections = endpoint.connections();
+		if (connections.isEmpty()) {
+			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
+		}
+		if (connections.size() == 1) {
+			return connections.iterator().next().send(bytes);
+		}
+		List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+		connections.forEach((connection) -> sends.add(connection.send(bytes)));
+		return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+			.thenApply((done) -> new SendResult(PEER, sends.stream().mapToInt((send) -> send.join().bytes()).sum()));
+	}
+
+	private String noPeerMessage(PipeEndpoint endpoint) {
+		if (endpoint.role() == PipeRole.CLIENT) {
+			return "pipe '" + endpoint.name() + "' is not connected to its server (" + endpoint.status().state()
+					+ ", " + endpoint.status().failedAttempts() + " failed attempts); the message was not sent";
+		}
+		return "no client is connected to pipe '" + endpoint.name() + "'; the message was not sent";
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.asyncipc.messaging.event;
+
+import io.asyncipc.transport.PipeRole;
+
+/**
+ * The pipe was created: a server is listening, or a client has started connecting. The
+ * original library's {@code OnCreate}.
+ */
+public class PipeCreatedEvent extends PipeEvent {
+
+	private static final long serialVersionUID = 1L;
+
+	private final PipeRole role;
+
+	private final String address;
+
+	/**
+	 * Creates an event.
+	 * @param source the container
+	 * @param pipeName the pipe name
+	 * @param role server or client
+	 * @param address the OS address
+	 */
+	public PipeCreatedEvent(Object source, String pipeName, PipeRole role, String address) {
+		super(source, pipeName);
+		this.role = role;
+		this.address = address;
+	}
+
+	/**
+	 * Returns the role.
+	 * @return server or client
+	 */
+	public PipeRole getRole() {
+		return this.role;
+	}
+
+	/**
+	 * Returns the OS address: a socket path or a pipe path.
+	 * @return the address
+	 */
+	public String getAddress() {
+		return this.address;
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.asyncipc.autoconfigure;
+
+import java.util.UUID;
+
+import io.asyncipc.messaging.PipeEndpointContainer;
+import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.PipeTransport;
+import io.asyncipc.transport.unix.UnixSocketTransport;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AsyncIpcAutoConfigurationTests {
+
+	private final String name = "t-" + UUID.randomUUID().toString().substring(0, 12);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(AsyncIpcAutoConfiguration.class, AsyncIpcHealthContributorAutoConfiguration.class))
+		.withPropertyValues("asyncipc.name=" + this.name);
+
+	@Test
+	void serverIsListeningOnceTheContextIsRefreshed() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(PipeTemplate.class).hasSingleBean(PipeHealthIndicator.class);
+			PipeEndpointContainer container = context.getBean(PipeEndpointContainer.class);
+			assertThat(container.isRunning()).isTrue();
+			assertThat(container.getRole()).isEqualTo(PipeRole.SERVER);
+			assertThat(container.getMode()).isEqualTo("unix");
+			assertThat(context.getBean(ThreadPoolTaskExecutor.class).getThreadNamePrefix())
+				.isEqualTo("asyncipc-listener-");
+		});
+	}
+
+	@Test
+	void missingNameFailsAtStartupAndNamesTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("asyncipc.name must be set"));
+	}
+
+	@Test
+	void badRoleFailsAtStartupQuotingTheValue() {
+		this.runner.withPropertyValues("asyncipc.role=sever")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.role must be 'server' or 'client', got 'sever'"));
+	}
+
+	@Test
+	void badModeFailsAtStartupQuotingTheValue() {
+		this.runner.withPropertyValues("asyncipc.mode=turbo")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.mode must be 'auto', 'overlapped' or 'completion-routine', got 'turbo'"));
+	}
+
+	@Test
+	void windowsModeOnAnotherOsFailsAtStartup() {
+		this.runner.withPropertyValues("asyncipc.mode=completion-routine")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.mode 'completion-routine' uses Windows named pipes"));
+	}
+
+	@Test
+	void badDispatchFailsAtStartup() {
+		this.runner.withPropertyValues("asyncipc.listener.dispatch=threads")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.listener.dispatch must be 'executor' or 'inline', got 'threads'"));
+	}
+
+	@Test
+	void queueSmallerThanTheMaximumMessageFailsAtStartup() {
+		this.runner.withPropertyValues("asyncipc.max-message-size=2MB", "asyncipc.max-queued-bytes=1MB")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("asyncipc.max-queued-bytes"));
+	}
+
+	@Test
+	void zeroBackoffFailsAtStartup() {
+		this.runner.withPropertyValues("asyncipc.reconnect.min-backoff=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.reconnect.min-backoff must be positive"));
+	}
+
+	@Test
+	void inlineDispatchNeedsNoListenerExecutor() {
+		this.runner.withPropertyValues("asyncipc.listener.dispatch=inline")
+			.run((context) -> assertThat(context).doesNotHaveBean(ThreadPoolTaskExecutor.class)
+				.hasSingleBean(PipeEndpointContainer.class));
+	}
+
+	@Test
+	void noHealthIndicatorWithoutSpringBootHealth() {
+		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PipeHealthIndicator.class)
+				.hasSingleBean(PipeTemplate.class));
+	}
+
+	@Test
+	void healthIndicatorCanBeTurnedOff() {
+		this.runner.withPropertyValues("management.health.pipe.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PipeHealthIndicator.class));
+	}
+
+	@Test
+	void usersOwnBeansReplaceTheAutoConfiguredOnes() {
+		this.runner.withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context).hasSingleBean(PipeTemplate.class).hasSingleBean(PipeTransport.class);
+			assertThat(context.getBean(PipeTemplate.class)).isSameAs(context.getBean(UserBeans.class).template);
+			assertThat(context.getBean(PipeTransport.class)).isSameAs(context.getBean(UserBeans.class).transport);
+			assertThat(context.getBean("pipeHealthIndicator")).isSameAs(context.getBean(UserBeans.class).health);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		final PipeTransport transport = new UnixSocketTransport();
+
+		PipeTemplate template;
+
+		final HealthIndicator health = () -> org.springframework.boot.health.contributor.Health.up().build();
+
+		@Bean
+		PipeTransport myTransport() {
+			return this.transport;
+		}
+
+		@Bean
+		PipeTemplate myTemplate(PipeEndpointContainer container) {
+			this.template = new PipeTemplate(container, new StringMessageConverter());
+			return this.template;
+		}
+
+		@Bean
+		HealthIndicator pipeHealthIndicator() {
+			return this.health;
+		}
+
+	}
+
+}

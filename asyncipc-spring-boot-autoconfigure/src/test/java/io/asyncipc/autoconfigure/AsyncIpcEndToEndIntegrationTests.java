@@ -1,0 +1,442 @@
+package io.asyncipc.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.asyncipc.messaging.PipeEndpointContainer;
+import io.asyncipc.messaging.PipeHeaders;
+import io.asyncipc.messaging.PipeListener;
+import io.asyncipc.messaging.PipeListenerErrorHandler;
+import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.messaging.event.PipeConnectedEvent;
+import io.asyncipc.messaging.event.PipeCreatedEvent;
+import io.asyncipc.messaging.event.PipeDisconnectedEvent;
+import io.asyncipc.messaging.event.PipeEvent;
+import io.asyncipc.transport.DisconnectReason;
+import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.SendResult;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.Headers;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A server context and a client context talking over a real socket, through the Spring API
+ * alone.
+ */
+class AsyncIpcEndToEndIntegrationTests {
+
+	private final String name = "t-" + UUID.randomUUID().toString().substring(0, 12);
+
+	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
+					AsyncIpcHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(userConfiguration)
+			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role,
+					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+	}
+
+	@Test
+	void stringListenerRepliesWithItsReturnValue() {
+		runner("server", UpperCaser.class).run((server) -> runner("client", Collector.class).run((client) -> {
+			awaitConnected(client);
+			PipeTemplate template = client.getBean(PipeTemplate.class);
+			SendResult sent = template.convertAndSendAsync("hello, pipe").get(5, TimeUnit.SECONDS);
+			assertThat(sent.bytes()).isEqualTo("hello, pipe".getBytes(StandardCharsets.UTF_8).length);
+			assertThat(client.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("HELLO, PIPE");
+		}));
+	}
+
+	@Test
+	void jsonPojosAreConvertedBothWays() {
+		runner("server", OrderDesk.class).run((server) -> runner("client", ConfirmationCollector.class).run((client) -> {
+			awaitConnected(client);
+			client.getBean(PipeTemplate.class).convertAndSend(new Order("A-17", 3));
+			Confirmation confirmation = client.getBean(ConfirmationCollector.class).confirmations.poll(5,
+					TimeUnit.SECONDS);
+			assertThat(confirmation).isNotNull();
+			assertThat(confirmation.orderId()).isEqualTo("A-17");
+			assertThat(confirmation.quantity()).isEqualTo(3);
+			String serverSideId = server.getBean(PipeEndpointContainer.class)
+				.getEndpoint()
+				.connections()
+				.iterator()
+				.next()
+				.id();
+			assertThat(confirmation.connectionId()).isEqualTo(serverSideId);
+		}));
+	}
+
+	@Test
+	void everyHeaderAndArgumentTypeReachesTheListener() {
+		runner("server", HeaderRecorder.class).run((server) -> runner("client").run((client) -> {
+			awaitConnected(client);
+			byte[] payload = { 0, 1, 2, 0 };
+			client.getBean(PipeTemplate.class).send(org.springframework.messaging.support.MessageBuilder
+				.withPayload(payload)
+				.build());
+			HeaderRecorder recorder = server.getBean(HeaderRecorder.class);
+			Object[] call = recorder.calls.poll(5, TimeUnit.SECONDS);
+			assertThat(call).isNotNull();
+			PipeConnection connection = (PipeConnection) call[2];
+			assertThat((byte[]) call[0]).isEqualTo(payload);
+			assertThat(((Message<?>) call[1]).getPayload()).isEqualTo(payload);
+			assertThat(call[3]).isEqualTo(connection.id());
+			assertThat(call[4]).isEqualTo(System.getProperty("user.name"));
+			assertThat(call[5]).isEqualTo(ProcessHandle.current().pid());
+			assertThat(call[6]).isEqualTo(this.name);
+			assertThat((Long) call[7]).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(10_000L));
+			@SuppressWarnings("unchecked")
+			Map<String, Object> headers = (Map<String, Object>) call[8];
+			assertThat(headers).containsEntry(PipeHeaders.CONNECTION_ID, connection.id())
+				.containsKey(PipeHeaders.RECEIVED_TIMESTAMP);
+		}));
+	}
+
+	@Test
+	void errorHandlerTurnsAnExceptionIntoAReplyAndTheConnectionStaysUp() {
+		runner("server", FailingListener.class).run((server) -> runner("client", Collector.class).run((client) -> {
+			awaitConnected(client);
+			PipeTemplate template = client.getBean(PipeTemplate.class);
+			Collector collector = client.getBean(Collector.class);
+			template.convertAndSend("first");
+			assertThat(collector.texts.poll(5, TimeUnit.SECONDS)).isEqualTo("failed: boom on first");
+			template.convertAndSend("second");
+			assertThat(collector.texts.poll(5, TimeUnit.SECONDS)).isEqualTo("failed: boom on second");
+			assertThat(client.getBean(PipeEndpointContainer.class).getEndpoint().connections()).hasSize(1);
+		}));
+	}
+
+	@Test
+	void listenerWithoutErrorHandlerIsLoggedAndTheConnectionStaysUp() {
+		runner("server", UnhandledFailure.class, UpperCaser.class)
+			.run((server) -> runner("client", Collector.class).run((client) -> {
+				awaitConnected(client);
+				client.getBean(PipeTemplate.class).convertAndSend("still alive");
+				assertThat(client.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("STILL ALIVE");
+				assertThat(server.getBean(UnhandledFailure.class).calls).hasValue(1);
+			}));
+	}
+
+	@Test
+	void listenersOnProxiedBeansWork() {
+		runner("server", ProxiedListenerConfiguration.class).run((server) -> runner("client").run((client) -> {
+			awaitConnected(client);
+			Greeter greeter = server.getBean(Greeter.class);
+			assertThat(AopUtils.isAopProxy(greeter)).isTrue();
+			client.getBean(PipeTemplate.class).convertAndSend("through the proxy");
+			GreeterImpl target = (GreeterImpl) ((org.springframework.aop.framework.Advised) greeter).getTargetSource()
+				.getTarget();
+			assertThat(target.received.poll(5, TimeUnit.SECONDS)).isEqualTo("through the proxy");
+		}));
+	}
+
+	@Test
+	void eventsReportCreatedConnectedAndDisconnected() {
+		runner("server", EventRecorder.class).run((server) -> {
+			EventRecorder serverEvents = server.getBean(EventRecorder.class);
+			assertThat(serverEvents.events).first().isInstanceOf(PipeCreatedEvent.class);
+			assertThat(((PipeCreatedEvent) serverEvents.events.get(0)).getRole()).isEqualTo(PipeRole.SERVER);
+			runner("client", EventRecorder.class).run((client) -> {
+				awaitConnected(client);
+				await().atMost(5, TimeUnit.SECONDS)
+					.until(() -> serverEvents.events.stream().anyMatch(PipeConnectedEvent.class::isInstance));
+				PipeConnectedEvent connected = serverEvents.events.stream()
+					.filter(PipeConnectedEvent.class::isInstance)
+					.map(PipeConnectedEvent.class::cast)
+					.findFirst()
+					.orElseThrow();
+				assertThat(connected.getPeer().user()).isEqualTo(System.getProperty("user.name"));
+				assertThat(connected.getConnectionId()).isNotBlank();
+			});
+			await().atMost(5, TimeUnit.SECONDS)
+				.until(() -> serverEvents.events.stream().anyMatch(PipeDisconnectedEvent.class::isInstance));
+			PipeDisconnectedEvent disconnected = serverEvents.events.stream()
+				.filter(PipeDisconnectedEvent.class::isInstance)
+				.map(PipeDisconnectedEvent.class::cast)
+				.findFirst()
+				.orElseThrow();
+			assertThat(disconnected.getReason()).isEqualTo(DisconnectReason.PEER_CLOSED);
+		});
+	}
+
+	@Test
+	void serverSendsToOneClientByIdOrToAll() {
+		runner("server").run((server) -> runner("client", Collector.class).run((first) -> runner("client",
+				Collector.class)
+			.run((second) -> {
+				awaitConnected(first);
+				awaitConnected(second);
+				PipeEndpointContainer container = server.getBean(PipeEndpointContainer.class);
+				await().atMost(5, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 2);
+				PipeTemplate template = server.getBean(PipeTemplate.class);
+				SendResult all = template.convertAndSendAsync("to all").get(5, TimeUnit.SECONDS);
+				assertThat(all.bytes()).isEqualTo(2 * "to all".length());
+				assertThat(first.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
+				assertThat(second.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
+				String firstId = container.getEndpoint().connections().iterator().next().id();
+				template.convertAndSend(firstId, "just you");
+				String got = pollEither(first, second);
+				assertThat(got).isEqualTo("just you");
+				assertThat(first.getBean(Collector.class).texts).isEmpty();
+				assertThat(second.getBean(Collector.class).texts).isEmpty();
+			})));
+	}
+
+	@Test
+	void sendWithNoPeerFailsVisibly() {
+		runner("client").run((client) -> {
+			PipeTemplate template = client.getBean(PipeTemplate.class);
+			assertThat(template.convertAndSendAsync("nobody home")).failsWithin(5, TimeUnit.SECONDS)
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(PipeClosedException.class)
+				.withMessageContaining("is not connected to its server");
+			assertThatExceptionOfType(MessageDeliveryException.class)
+				.isThrownBy(() -> template.convertAndSend("nobody home"))
+				.withMessageContaining("is not connected to its server");
+		});
+		runner("server").run((server) -> assertThat(server.getBean(PipeTemplate.class).convertAndSendAsync("x"))
+			.failsWithin(5, TimeUnit.SECONDS)
+			.withThrowableThat()
+			.havingCause()
+			.withMessageContaining("no client is connected"));
+	}
+
+	@Test
+	void failFastClientWithoutAServerFailsToStart() {
+		runner("client").withPropertyValues("asyncipc.client.fail-fast=true", "asyncipc.client.startup-timeout=300ms")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("asyncipc.client.fail-fast is set and no server answered"));
+	}
+
+	@Test
+	void healthGoesDownWhenTheServerStopsAndUpWhenItReturns() {
+		runner("client").run((client) -> {
+			PipeHealthIndicator health = client.getBean(PipeHealthIndicator.class);
+			assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+			ConfigurableApplicationContext firstServer = startServer();
+			try {
+				await().atMost(10, TimeUnit.SECONDS).until(() -> health.health(true).getStatus().equals(Status.UP));
+				Health up = health.health(true);
+				assertThat(up.getDetails()).containsEntry("role", "client")
+					.containsEntry("mode", "unix")
+					.containsEntry("connections", 1)
+					.containsKey("address");
+				Health serverHealth = firstServer.getBean(PipeHealthIndicator.class).health(true);
+				assertThat(serverHealth.getStatus()).isEqualTo(Status.UP);
+				assertThat(serverHealth.getDetails()).containsEntry("role", "server").containsEntry("connections", 1);
+			}
+			finally {
+				firstServer.close();
+			}
+			await().atMost(10, TimeUnit.SECONDS).until(() -> health.health(true).getStatus().equals(Status.DOWN));
+			await().atMost(10, TimeUnit.SECONDS)
+				.until(() -> ((Integer) health.health(true).getDetails().get("failedAttempts")) >= 1);
+			assertThat(health.health(true).getDetails()).containsKey("lastError");
+			ConfigurableApplicationContext secondServer = startServer();
+			try {
+				await().atMost(10, TimeUnit.SECONDS).until(() -> health.health(true).getStatus().equals(Status.UP));
+			}
+			finally {
+				secondServer.close();
+			}
+		});
+	}
+
+	private ConfigurableApplicationContext startServer() {
+		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+		TestPropertyValues.of("asyncipc.name=" + this.name, "asyncipc.role=server").applyTo(context);
+		context.register(AsyncIpcAutoConfiguration.class, AsyncIpcHealthContributorAutoConfiguration.class);
+		context.refresh();
+		return context;
+	}
+
+	private static String pollEither(AssertableApplicationContext first, AssertableApplicationContext second)
+			throws InterruptedException {
+		BlockingQueue<String> firstTexts = first.getBean(Collector.class).texts;
+		BlockingQueue<String> secondTexts = second.getBean(Collector.class).texts;
+		await().atMost(5, TimeUnit.SECONDS).until(() -> !firstTexts.isEmpty() || !secondTexts.isEmpty());
+		String text = firstTexts.poll();
+		return (text != null) ? text : secondTexts.poll();
+	}
+
+	private static void awaitConnected(AssertableApplicationContext client) {
+		assertThat(client).hasNotFailed();
+		PipeEndpointContainer container = client.getBean(PipeEndpointContainer.class);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
+	}
+
+	record Order(String id, int quantity) {
+	}
+
+	record Confirmation(String orderId, int quantity, String connectionId) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UpperCaser {
+
+		@PipeListener
+		String upper(String text) {
+			return text.toUpperCase();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Collector {
+
+		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+
+		@PipeListener
+		void collect(String text) {
+			this.texts.add(text);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderDesk {
+
+		@PipeListener
+		Confirmation confirm(@Payload Order order, PipeConnection connection) {
+			return new Confirmation(order.id(), order.quantity(), connection.id());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ConfirmationCollector {
+
+		final BlockingQueue<Confirmation> confirmations = new LinkedBlockingQueue<>();
+
+		@PipeListener
+		void collect(Confirmation confirmation) {
+			this.confirmations.add(confirmation);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HeaderRecorder {
+
+		final BlockingQueue<Object[]> calls = new LinkedBlockingQueue<>();
+
+		@PipeListener
+		void record(byte[] payload, Message<?> message, PipeConnection connection,
+				@Header(PipeHeaders.CONNECTION_ID) String connectionId, @Header(PipeHeaders.PEER_USER) String user,
+				@Header(PipeHeaders.PEER_PID) long pid, @Header(PipeHeaders.PIPE_NAME) String pipe,
+				@Header(PipeHeaders.RECEIVED_TIMESTAMP) long received, @Headers Map<String, Object> headers) {
+			this.calls.add(new Object[] { payload, message, connection, connectionId, user, pid, pipe, received,
+					headers });
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingListener {
+
+		@PipeListener(errorHandler = "replyWithError")
+		String fail(String text) {
+			throw new IllegalStateException("boom on " + text);
+		}
+
+		@Bean
+		PipeListenerErrorHandler replyWithError() {
+			return (message, exception) -> "failed: " + exception.getCause().getMessage();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnhandledFailure {
+
+		final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+		@PipeListener
+		void fail(String text) {
+			this.calls.incrementAndGet();
+			throw new IllegalStateException("unhandled " + text);
+		}
+
+	}
+
+	interface Greeter {
+
+		void greet(String text);
+
+		void later();
+
+	}
+
+	static class GreeterImpl implements Greeter {
+
+		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+		@Override
+		@PipeListener
+		public void greet(String text) {
+			this.received.add(text);
+		}
+
+		@Override
+		@Async
+		public void later() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAsync
+	static class ProxiedListenerConfiguration {
+
+		@Bean
+		Greeter greeter() {
+			return new GreeterImpl();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EventRecorder {
+
+		final List<PipeEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(PipeEvent event) {
+			this.events.add(event);
+		}
+
+	}
+
+}
