@@ -2,11 +2,14 @@ package io.asyncipc.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * The AsyncIPC demo application.
+ * The AsyncIPC demo application: a web app whose pipe runs as a server by default, and as a
+ * client with {@code --asyncipc.role=client}.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(DemoProperties.class)
 public class SampleApplication {
 
 	/**
