@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The Unix transport across two JVMs against a raw blocking JDK {@link SocketChannel} doing the
  * same work, measured in the same run. Sample mode, so that medians can be quoted.
  * <ul>
- * <li>{@code roundTrip*}: one 64-byte message to an echo peer and back.</li>
+ * <li>{@code roundTrip*}: one 64-byte message to an echo peer and back; the caller waits for
+ * the reply parked ({@code roundTripAsyncIpc}) or spinning ({@code roundTripAsyncIpcSpinWait}).</li>
  * <li>{@code oneWay*}: a batch of messages to a counting peer, then one round trip to confirm
  * it received all of them; the score is per message. The raw baseline makes one write call
  * per message.</li>
@@ -49,6 +50,18 @@ public class UnixSocketBenchmarks {
 	@Benchmark
 	public byte[] roundTripAsyncIpc(AsyncIpcEcho echo) throws Exception {
 		return echo.roundTrip();
+	}
+
+	/**
+	 * The same round trip, with the caller spinning instead of parking while it waits for the
+	 * reply: it shows the transport's own cost without the wake-up of a parked thread.
+	 * @param echo the peer
+	 * @return the reply
+	 * @throws Exception if the reply does not come
+	 */
+	@Benchmark
+	public byte[] roundTripAsyncIpcSpinWait(AsyncIpcEcho echo) throws Exception {
+		return echo.roundTripSpinning();
 	}
 
 	@Benchmark
@@ -131,6 +144,20 @@ public class UnixSocketBenchmarks {
 
 		byte[] roundTrip() throws Exception {
 			return exchange(this.message);
+		}
+
+		byte[] roundTripSpinning() {
+			CompletableFuture<byte[]> future = new CompletableFuture<>();
+			this.reply.set(future);
+			this.connection.send(this.message);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!future.isDone()) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("no reply within 10 s");
+				}
+				Thread.onSpinWait();
+			}
+			return future.join();
 		}
 
 	}

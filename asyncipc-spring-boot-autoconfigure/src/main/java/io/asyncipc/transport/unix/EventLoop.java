@@ -8,12 +8,12 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,9 @@ final class EventLoop {
 
 	private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
 
-	private final ArrayDeque<ByteBuffer> writeBuffers = new ArrayDeque<>();
+	private final Queue<ByteBuffer> writeBuffers = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pooledWriteBuffers = new AtomicInteger();
 
 	private volatile boolean running = true;
 
@@ -103,15 +105,31 @@ final class EventLoop {
 		return this.readBuffer;
 	}
 
+	/**
+	 * Takes a direct write buffer from the pool, or allocates one. Thread-safe: a sender's
+	 * thread may write too.
+	 * @return an empty buffer
+	 */
 	ByteBuffer acquireWriteBuffer() {
 		ByteBuffer buffer = this.writeBuffers.poll();
-		return (buffer != null) ? buffer : ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+		if (buffer == null) {
+			return ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE);
+		}
+		this.pooledWriteBuffers.decrementAndGet();
+		return buffer;
 	}
 
+	/**
+	 * Returns a write buffer to the pool, unless the pool is full.
+	 * @param buffer the buffer
+	 */
 	void releaseWriteBuffer(ByteBuffer buffer) {
-		if (this.writeBuffers.size() < POOLED_WRITE_BUFFERS) {
+		if (this.pooledWriteBuffers.incrementAndGet() <= POOLED_WRITE_BUFFERS) {
 			buffer.clear();
-			this.writeBuffers.push(buffer);
+			this.writeBuffers.add(buffer);
+		}
+		else {
+			this.pooledWriteBuffers.decrementAndGet();
 		}
 	}
 

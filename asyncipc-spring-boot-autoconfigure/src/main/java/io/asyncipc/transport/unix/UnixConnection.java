@@ -7,6 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncipc.transport.DisconnectReason;
@@ -32,6 +34,15 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private static final int WRITES_PER_FLUSH = 64;
 
+	/** Sends closer together than this are left to the I/O thread to coalesce. */
+	private static final long DIRECT_WRITE_GAP_NANOS = 20_000;
+
+	private static final int ALL_WRITTEN = 0;
+
+	private static final int SOCKET_FULL = 1;
+
+	private static final int MORE_QUEUED = 2;
+
 	private final SocketChannel channel;
 
 	private final EventLoop loop;
@@ -40,13 +51,21 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
+	/** Held by whichever thread writes; after close, held for good. */
+	private final AtomicBoolean writing = new AtomicBoolean();
+
 	private final Runnable flushTask = this::scheduledFlush;
 
 	private final ArrayDeque<OutboundMessage> inFlight = new ArrayDeque<>();
 
+	private final List<OutboundMessage> doneOnLoop = new ArrayList<>();
+
 	private SelectionKey key;
 
-	private boolean writeInterest;
+	private volatile boolean writeInterest;
+
+	private volatile long lastDirectWrite = System.nanoTime() - DIRECT_WRITE_GAP_NANOS;
+
 
 	private ByteBuffer out;
 
@@ -83,8 +102,47 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 	}
 
+	/**
+	 * Writes what is queued. A sender that sends now and then writes on its own thread, when
+	 * no other thread is writing and the socket is not backed up: that spares a wake-up of the
+	 * I/O thread, which is most of a round trip's cost. A sender that streams, sending again
+	 * within {@link #DIRECT_WRITE_GAP_NANOS} of the last direct write, leaves the writing to
+	 * the I/O thread, which coalesces everything queued by then into one system call.
+	 */
 	@Override
 	protected void requestFlush() {
+		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
+			List<OutboundMessage> done = new ArrayList<>(4);
+			boolean pending;
+			try {
+				pending = writeQueued(done) != ALL_WRITTEN;
+			}
+			catch (IOException ex) {
+				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+				return;
+			}
+			finally {
+				this.writing.set(false);
+				complete(done);
+			}
+			if (pending || hasOutbound()) {
+				scheduleFlush();
+			}
+			return;
+		}
+		scheduleFlush();
+	}
+
+	private boolean isSparse() {
+		long now = System.nanoTime();
+		if (now - this.lastDirectWrite < DIRECT_WRITE_GAP_NANOS) {
+			return false;
+		}
+		this.lastDirectWrite = now;
+		return true;
+	}
+
+	private void scheduleFlush() {
 		if (this.flushScheduled.compareAndSet(false, true)) {
 			this.loop.execute(this.flushTask);
 		}
@@ -152,39 +210,68 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		flush();
 	}
 
+	/**
+	 * Writes on the I/O thread. If a sender's thread is writing right now, it leaves the rest
+	 * to a later flush, which it schedules itself.
+	 */
 	private void flush() {
-		if (!this.channel.isOpen()) {
+		if (!this.writing.compareAndSet(false, true)) {
 			return;
 		}
+		int outcome;
 		try {
-			for (int round = 0; round < WRITES_PER_FLUSH; round++) {
-				if (this.out == null) {
-					this.out = this.loop.acquireWriteBuffer();
-					this.out.limit(0);
-				}
-				if (!this.out.hasRemaining()) {
-					this.out.clear();
-					fill(this.out);
-					this.out.flip();
-					if (!this.out.hasRemaining()) {
-						this.loop.releaseWriteBuffer(this.out);
-						this.out = null;
-						setWriteInterest(false);
-						return;
-					}
-				}
-				this.writtenPosition += this.channel.write(this.out);
-				completeWritten();
-				if (this.out.hasRemaining()) {
-					setWriteInterest(true);
-					return;
-				}
-			}
-			requestFlush();
+			outcome = writeQueued(this.doneOnLoop);
 		}
 		catch (IOException ex) {
+			this.writing.set(false);
+			complete(this.doneOnLoop);
 			closeNow(DisconnectReason.IO_ERROR, ex);
+			return;
 		}
+		this.writing.set(false);
+		complete(this.doneOnLoop);
+		setWriteInterest(outcome == SOCKET_FULL);
+		if (outcome == MORE_QUEUED) {
+			scheduleFlush();
+		}
+	}
+
+	/**
+	 * Copies queued frames into a pooled direct buffer and writes them, batch after batch.
+	 * Call only while holding {@link #writing}. The messages the OS took are collected in
+	 * {@code done}, to be completed after {@link #writing} is released: a send's callback may
+	 * send again and wait for it.
+	 * @param done receives the messages written completely
+	 * @return {@link #ALL_WRITTEN}, {@link #SOCKET_FULL}, or {@link #MORE_QUEUED} when the
+	 * round limit was hit and more waits
+	 * @throws IOException if the write fails
+	 */
+	private int writeQueued(List<OutboundMessage> done) throws IOException {
+		if (!this.channel.isOpen()) {
+			return ALL_WRITTEN;
+		}
+		for (int round = 0; round < WRITES_PER_FLUSH; round++) {
+			if (this.out == null) {
+				this.out = this.loop.acquireWriteBuffer();
+				this.out.limit(0);
+			}
+			if (!this.out.hasRemaining()) {
+				this.out.clear();
+				fill(this.out);
+				this.out.flip();
+				if (!this.out.hasRemaining()) {
+					this.loop.releaseWriteBuffer(this.out);
+					this.out = null;
+					return ALL_WRITTEN;
+				}
+			}
+			this.writtenPosition += this.channel.write(this.out);
+			takeWritten(done);
+			if (this.out.hasRemaining()) {
+				return SOCKET_FULL;
+			}
+		}
+		return MORE_QUEUED;
 	}
 
 	private void fill(ByteBuffer buffer) {
@@ -214,12 +301,19 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 	}
 
-	private void completeWritten() {
+	private void takeWritten(List<OutboundMessage> done) {
 		OutboundMessage message;
 		while ((message = this.inFlight.peek()) != null && message.endPosition() <= this.writtenPosition) {
 			this.inFlight.poll();
+			done.add(message);
+		}
+	}
+
+	private void complete(List<OutboundMessage> done) {
+		for (OutboundMessage message : done) {
 			written(message);
 		}
+		done.clear();
 	}
 
 	private void setWriteInterest(boolean interested) {
@@ -232,6 +326,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private void closeNow(DisconnectReason reason, Throwable cause) {
 		if (!markClosed(reason, cause)) {
 			return;
+		}
+		while (!this.writing.compareAndSet(false, true)) {
+			Thread.onSpinWait();
 		}
 		closeChannel();
 		OutboundMessage message;

@@ -246,6 +246,59 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 			.satisfies((list) -> assertThat(list).containsExactly("ping".getBytes(), new byte[0], new byte[] { 0, 0 }));
 	}
 
+	@Test
+	void manyThreadsSendingOnOneConnectionKeepEachThreadsOrder() throws Exception {
+		int threads = 8;
+		int perThread = 5_000;
+		RecordingHandler serverHandler = new RecordingHandler();
+		server(serverHandler);
+		RecordingHandler clientHandler = new RecordingHandler();
+		client(clientHandler);
+		PipeConnection connection = awaitConnection(clientHandler);
+		AtomicInteger failures = new AtomicInteger();
+		List<Thread> senders = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			senders.add(new Thread(() -> {
+				for (int i = 0; i < perThread; i++) {
+					byte[] message = ByteBuffer.allocate(8 + (i % 100)).putInt(thread).putInt(i).array();
+					connection.send(message).exceptionally((error) -> {
+						failures.incrementAndGet();
+						return null;
+					});
+				}
+			}));
+		}
+		senders.forEach(Thread::start);
+		for (Thread sender : senders) {
+			sender.join();
+		}
+		await().atMost(30, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == threads * perThread);
+		int[] next = new int[threads];
+		for (byte[] message : serverHandler.messages.values().iterator().next()) {
+			ByteBuffer buffer = ByteBuffer.wrap(message);
+			int thread = buffer.getInt();
+			int sequence = buffer.getInt();
+			assertThat(sequence).as("next message of thread %d", thread).isEqualTo(next[thread]);
+			assertThat(message).hasSize(8 + (sequence % 100));
+			next[thread]++;
+		}
+		assertThat(failures).hasValue(0);
+	}
+
+	@Test
+	void aSendCallbackMaySendAgainAndWaitForIt() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler();
+		server(serverHandler);
+		RecordingHandler clientHandler = new RecordingHandler();
+		client(clientHandler);
+		PipeConnection connection = awaitConnection(clientHandler);
+		CompletableFuture<SendResult> chained = connection.send("first".getBytes())
+			.thenApply((first) -> connection.send("second".getBytes()).join());
+		assertThat(chained).succeedsWithin(5, TimeUnit.SECONDS).extracting(SendResult::bytes).isEqualTo(6);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == 2);
+	}
+
 	static String text(byte[] bytes) {
 		return new String(bytes, StandardCharsets.UTF_8);
 	}
