@@ -1,12 +1,13 @@
 package io.asyncipc.autoconfigure;
 
-import java.util.Locale;
 import java.util.concurrent.Executor;
 
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.unix.UnixSocketTransport;
+import io.asyncipc.transport.windows.WindowsIoMode;
+import io.asyncipc.transport.windows.WindowsPipeTransport;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -16,10 +17,6 @@ import org.springframework.util.StringUtils;
  * names the property, quotes the bad value and says what is allowed.
  */
 final class PipeSettings {
-
-	private static final boolean WINDOWS = System.getProperty("os.name", "")
-		.toLowerCase(Locale.ROOT)
-		.startsWith("windows");
 
 	private PipeSettings() {
 	}
@@ -48,23 +45,20 @@ final class PipeSettings {
 		String mode = properties.getMode();
 		switch (String.valueOf(mode)) {
 			case "auto":
-				if (WINDOWS) {
-					throw windowsNotYet(mode);
-				}
-				return new UnixSocketTransport();
+				return WindowsPipeTransport.isSupported() ? new WindowsPipeTransport(WindowsIoMode.OVERLAPPED)
+						: new UnixSocketTransport();
 			case "overlapped", "completion-routine":
-				throw WINDOWS ? windowsNotYet(mode) : new InvalidConfigurationPropertyValueException("asyncipc.mode",
-						mode, "asyncipc.mode '" + mode + "' uses Windows named pipes and this is "
-								+ System.getProperty("os.name") + "; use 'auto' for Unix domain sockets");
+				if (!WindowsPipeTransport.isSupported()) {
+					throw new InvalidConfigurationPropertyValueException("asyncipc.mode", mode, "asyncipc.mode '" + mode
+							+ "' uses Windows named pipes and this is " + System.getProperty("os.name")
+							+ "; use 'auto' for Unix domain sockets");
+				}
+				return new WindowsPipeTransport(
+						"overlapped".equals(mode) ? WindowsIoMode.OVERLAPPED : WindowsIoMode.COMPLETION_ROUTINE);
 			default:
 				throw new InvalidConfigurationPropertyValueException("asyncipc.mode", mode,
 						"asyncipc.mode must be 'auto', 'overlapped' or 'completion-routine', got '" + mode + "'");
 		}
-	}
-
-	private static InvalidConfigurationPropertyValueException windowsNotYet(String mode) {
-		return new InvalidConfigurationPropertyValueException("asyncipc.mode", mode,
-				"the Windows named-pipe transport for asyncipc.mode '" + mode + "' is not available in this version");
 	}
 
 	static boolean inlineDispatch(AsyncIpcProperties properties) {

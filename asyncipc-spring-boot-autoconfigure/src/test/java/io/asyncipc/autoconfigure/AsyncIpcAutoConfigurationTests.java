@@ -1,11 +1,11 @@
 package io.asyncipc.autoconfigure;
 
-import java.util.UUID;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
+import io.asyncipc.transport.TestNames;
 import io.asyncipc.transport.unix.UnixSocketTransport;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AsyncIpcAutoConfigurationTests {
 
-	private final String name = "t-" + UUID.randomUUID().toString().substring(0, 12);
+	private final String name = TestNames.random();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(

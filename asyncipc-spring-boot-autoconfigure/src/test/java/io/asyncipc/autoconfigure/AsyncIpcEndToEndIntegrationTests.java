@@ -3,7 +3,6 @@ package io.asyncipc.autoconfigure;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,6 +22,7 @@ import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
+import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
@@ -55,14 +55,30 @@ import static org.awaitility.Awaitility.await;
  */
 class AsyncIpcEndToEndIntegrationTests {
 
-	private final String name = "t-" + UUID.randomUUID().toString().substring(0, 12);
+	private final String name = TestNames.random();
+
+	/**
+	 * Returns the value of {@code asyncipc.mode} the contexts run with.
+	 * @return the mode
+	 */
+	protected String mode() {
+		return "auto";
+	}
+
+	/**
+	 * Returns the name the health details give the transport.
+	 * @return the transport's name
+	 */
+	protected String expectedTransport() {
+		return "unix";
+	}
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
 					AsyncIpcHealthContributorAutoConfiguration.class))
 			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role,
+			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role, "asyncipc.mode=" + mode(),
 					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
 	}
 
@@ -250,7 +266,7 @@ class AsyncIpcEndToEndIntegrationTests {
 				await().atMost(10, TimeUnit.SECONDS).until(() -> health.health(true).getStatus().equals(Status.UP));
 				Health up = health.health(true);
 				assertThat(up.getDetails()).containsEntry("role", "client")
-					.containsEntry("mode", "unix")
+					.containsEntry("mode", expectedTransport())
 					.containsEntry("connections", 1)
 					.containsKey("address");
 				Health serverHealth = firstServer.getBean(PipeHealthIndicator.class).health(true);
@@ -276,7 +292,8 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	private ConfigurableApplicationContext startServer() {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-		TestPropertyValues.of("asyncipc.name=" + this.name, "asyncipc.role=server").applyTo(context);
+		TestPropertyValues.of("asyncipc.name=" + this.name, "asyncipc.role=server", "asyncipc.mode=" + mode())
+			.applyTo(context);
 		context.register(AsyncIpcAutoConfiguration.class, AsyncIpcHealthContributorAutoConfiguration.class);
 		context.refresh();
 		return context;

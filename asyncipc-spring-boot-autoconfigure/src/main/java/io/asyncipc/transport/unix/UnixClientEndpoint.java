@@ -6,45 +6,34 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
-import io.asyncipc.transport.DisconnectReason;
-import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
-import io.asyncipc.transport.PipeRole;
-import io.asyncipc.transport.support.AbstractPipeConnection;
-import io.asyncipc.transport.support.AbstractPipeEndpoint;
-import io.asyncipc.transport.support.Backoff;
+import io.asyncipc.transport.support.AbstractClientEndpoint;
+import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client on a Unix domain socket. It connects in the background on its own I/O thread,
- * retries with backoff while the server is missing, and reconnects when the server goes away.
- * A server that runs as another OS user is refused.
+ * A client on a Unix domain socket, connecting without blocking on its own I/O thread. A
+ * server that runs as another OS user is refused.
  */
-final class UnixClientEndpoint extends AbstractPipeEndpoint {
+final class UnixClientEndpoint extends AbstractClientEndpoint {
 
 	private static final Logger logger = LoggerFactory.getLogger(UnixClientEndpoint.class);
 
 	private final Path path;
 
-	private final Backoff backoff;
-
-	private EventLoop loop;
-
-	private EventLoop.Timer retry;
+	private final EventLoop loop;
 
 	private SocketChannel pending;
 
 	UnixClientEndpoint(String name, PipeOptions options, PipeHandler handler) {
-		super(name, PipeRole.CLIENT, options, handler);
+		super(name, options, handler);
 		this.path = UnixSocketAddresses.resolve(name);
-		this.backoff = new Backoff(options.reconnectMinBackoff(), options.reconnectMaxBackoff());
+		this.loop = new EventLoop("asyncipc-" + name + "-client", options.daemonThreads());
 	}
 
 	@Override
@@ -53,19 +42,12 @@ final class UnixClientEndpoint extends AbstractPipeEndpoint {
 	}
 
 	@Override
-	protected void doStart() {
-		this.loop = new EventLoop("asyncipc-" + name() + "-client", options().daemonThreads());
-		this.loop.start();
-		changeState(EndpointState.CONNECTING, null);
-		this.loop.execute(this::attempt);
+	protected IoThread ioThread() {
+		return this.loop;
 	}
 
-	private void attempt() {
-		if (isStopping()) {
-			return;
-		}
-		this.retry = null;
-		changeState(EndpointState.CONNECTING, null);
+	@Override
+	protected void attempt() {
 		SocketChannel channel = null;
 		try {
 			channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -113,9 +95,7 @@ final class UnixClientEndpoint extends AbstractPipeEndpoint {
 				return;
 			}
 			UnixConnection connection = new UnixConnection(this, server, channel, this.loop);
-			this.backoff.reset();
-			attemptSucceeded();
-			changeState(EndpointState.CONNECTED, null);
+			connected();
 			connection.open();
 			logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
 		}
@@ -126,55 +106,13 @@ final class UnixClientEndpoint extends AbstractPipeEndpoint {
 
 	private void failed(SocketChannel channel, Exception error) {
 		this.pending = null;
-		closeQuietly(channel);
-		attemptFailed(error);
-		scheduleRetry(error);
-	}
-
-	private void scheduleRetry(Throwable cause) {
-		if (isStopping()) {
-			return;
-		}
-		Duration delay = this.backoff.next();
-		changeState(EndpointState.RECONNECTING, cause);
-		logger.debug("Pipe '{}' retries {} in {}: {}", name(), this.path, delay, cause);
-		this.retry = this.loop.schedule(this::attempt, delay);
+		attemptFailed(error, () -> closeQuietly(channel));
 	}
 
 	@Override
-	protected void connectionClosed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
-		if (isStopping()) {
-			return;
-		}
-		logger.info("Pipe '{}' lost its server ({}); reconnecting", name(), reason);
-		Throwable error = (cause != null) ? cause : new PipeException("server closed the connection (" + reason + ")");
-		attemptFailed(error);
-		this.loop.execute(() -> scheduleRetry(error));
-	}
-
-	@Override
-	protected void stopConnecting() {
-		CompletableFuture<Void> stopped = new CompletableFuture<>();
-		this.loop.execute(() -> {
-			if (this.retry != null) {
-				this.retry.cancel();
-				this.retry = null;
-			}
-			closeQuietly(this.pending);
-			this.pending = null;
-			stopped.complete(null);
-		});
-		stopped.join();
-	}
-
-	@Override
-	protected void releaseResources() {
-		this.loop.shutdownAndJoin(Duration.ofSeconds(10));
-	}
-
-	private boolean isStopping() {
-		EndpointState state = state();
-		return state == EndpointState.STOPPING || state == EndpointState.STOPPED;
+	protected void abandonAttempt() {
+		closeQuietly(this.pending);
+		this.pending = null;
 	}
 
 	private static void closeQuietly(SocketChannel channel) {

@@ -18,9 +18,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Peers that break the wire format or die: each closes only its own connection.
+ * Raw peers that speak the wire format by hand: frames as documented, and peers that break
+ * the format or die, each closing only its own connection.
  */
 class UnixBadPeerIntegrationTests extends UnixEndpoints {
+
+	@Test
+	void framesOnTheWireAreALengthThenThePayload() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler()
+			.onEachMessage((connection, message) -> connection.send("pong".getBytes(StandardCharsets.US_ASCII)));
+		PipeEndpoint server = server(serverHandler);
+		try (var raw = rawClient(server)) {
+			ByteBuffer frames = FrameDecoderTests.frames("ping".getBytes(), new byte[0], new byte[] { 0, 0 });
+			while (frames.hasRemaining()) {
+				raw.write(ByteBuffer.wrap(new byte[] { frames.get() }));
+			}
+			ByteBuffer reply = readFully(raw, 3 * 8);
+			byte[] expected = { 0, 0, 0, 4, 'p', 'o', 'n', 'g' };
+			for (int i = 0; i < 3; i++) {
+				byte[] frame = new byte[8];
+				reply.get(frame);
+				assertThat(frame).isEqualTo(expected);
+			}
+		}
+		assertThat(serverHandler.messages.values()).singleElement()
+			.satisfies((list) -> assertThat(list).containsExactly("ping".getBytes(), new byte[0], new byte[] { 0, 0 }));
+	}
 
 	@Test
 	void oversizedFrameClosesOnlyThatConnection() throws Exception {

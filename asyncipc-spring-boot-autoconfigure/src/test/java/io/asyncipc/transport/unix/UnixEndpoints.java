@@ -5,69 +5,21 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.EndpointsFixture;
 import io.asyncipc.transport.PipeEndpoint;
-import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeTransport;
-import io.asyncipc.transport.RecordingHandler;
-import org.junit.jupiter.api.AfterEach;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Starts real endpoints on random names and stops them after each test.
+ * Real Unix-socket endpoints, and raw sockets that speak the wire format by hand.
  */
-abstract class UnixEndpoints {
+abstract class UnixEndpoints extends EndpointsFixture {
 
 	final PipeTransport transport = new UnixSocketTransport();
 
-	final String name = "t-" + UUID.randomUUID().toString().substring(0, 12);
-
-	private final List<PipeEndpoint> endpoints = new ArrayList<>();
-
-	@AfterEach
-	void stopEndpoints() {
-		for (PipeEndpoint endpoint : this.endpoints) {
-			endpoint.stop(Duration.ofSeconds(5));
-		}
-	}
-
-	PipeEndpoint server(RecordingHandler handler) {
-		return server(PipeOptions.defaults(), handler);
-	}
-
-	PipeEndpoint server(PipeOptions options, RecordingHandler handler) {
-		PipeEndpoint server = this.transport.createServer(this.name, options, handler);
-		this.endpoints.add(server);
-		server.start();
-		return server;
-	}
-
-	PipeEndpoint client(RecordingHandler handler) {
-		return client(fastRetry(), handler);
-	}
-
-	PipeEndpoint client(PipeOptions options, RecordingHandler handler) {
-		PipeEndpoint client = this.transport.createClient(this.name, options, handler);
-		this.endpoints.add(client);
-		client.start();
-		return client;
-	}
-
-	static PipeOptions fastRetry() {
-		return PipeOptions.builder().reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build();
-	}
-
-	static PipeConnection awaitConnection(RecordingHandler handler) throws InterruptedException {
-		PipeConnection connection = handler.connected.poll(10, TimeUnit.SECONDS);
-		assertThat(connection).as("a connection within 10 s").isNotNull();
-		return connection;
+	@Override
+	protected PipeTransport transport() {
+		return this.transport;
 	}
 
 	static SocketChannel rawClient(PipeEndpoint server) throws IOException {

@@ -1,9 +1,10 @@
-package io.asyncipc.transport.unix;
+package io.asyncipc.transport;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -19,14 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.asyncipc.transport.DisconnectReason;
-import io.asyncipc.transport.MessageTooLargeException;
-import io.asyncipc.transport.PipeClosedException;
-import io.asyncipc.transport.PipeConnection;
-import io.asyncipc.transport.PipeEndpoint;
-import io.asyncipc.transport.PipeOptions;
-import io.asyncipc.transport.RecordingHandler;
-import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,14 +27,39 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Messages over real Unix domain sockets between real endpoints.
+ * What every transport must do, run over real pipes or sockets by each platform's subclass:
+ * many clients, every byte in order, limits, failures that show, graceful stop, reconnects,
+ * a name that cannot be taken twice, and no leaks.
  */
-class UnixMessagingIntegrationTests extends UnixEndpoints {
+public abstract class TransportContractTests extends EndpointsFixture {
+
+	/**
+	 * Returns how many messages each of the fifty clients sends.
+	 * @return the count
+	 */
+	protected int messagesPerClient() {
+		return 2_000;
+	}
+
+	/**
+	 * Returns how many connect/disconnect cycles the leak test makes.
+	 * @return the count
+	 */
+	protected int cycles() {
+		return 1_000;
+	}
+
+	/**
+	 * Returns the process's open file descriptors or handles.
+	 * @return the count
+	 * @throws Exception if it cannot be read
+	 */
+	protected abstract long openHandles() throws Exception;
 
 	@Test
 	void fiftyClientsExchangeThousandsOfRandomMessagesEveryByteInOrder() throws Exception {
 		int clients = 50;
-		int perClient = 2_000;
+		int perClient = messagesPerClient();
 		Map<String, Digest> received = new ConcurrentHashMap<>();
 		RecordingHandler serverHandler = new RecordingHandler() {
 			@Override
@@ -78,7 +96,7 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 		RecordingHandler serverHandler = new RecordingHandler().echoing();
 		server(options, serverHandler);
 		RecordingHandler clientHandler = new RecordingHandler();
-		client(options.toBuilder().reconnectBackoff(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(100))
+		client(options.toBuilder().reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
 			.build(), clientHandler);
 		PipeConnection connection = awaitConnection(clientHandler);
 		byte[] largest = new byte[max];
@@ -146,7 +164,7 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 		for (int i = 0; i < 5_000; i++) {
 			sends.add(connection.send(new byte[1024]));
 		}
-		client.stop(java.time.Duration.ofSeconds(10));
+		client.stop(Duration.ofSeconds(10));
 		assertThat(sends).allSatisfy((send) -> assertThat(send).isCompleted().isNotCompletedExceptionally());
 		await().atMost(10, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == 5_000);
 		RecordingHandler.Disconnect disconnect = clientHandler.disconnected.poll(5, TimeUnit.SECONDS);
@@ -193,7 +211,7 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 				for (int i = 0; i < 100; i++) {
 					expected.add(prefix + i);
 				}
-				assertThat(messages.stream().map(UnixMessagingIntegrationTests::text).toList()).isEqualTo(expected);
+				assertThat(messages.stream().map(TransportContractTests::text).toList()).isEqualTo(expected);
 			}
 		}
 		finally {
@@ -222,28 +240,6 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 			await().atMost(5, TimeUnit.SECONDS).until(() -> handler.messageCount() == 1);
 		}
 		assertThat(server.status().connections()).isEqualTo(5);
-	}
-
-	@Test
-	void framesOnTheWireAreALengthThenThePayload() throws Exception {
-		RecordingHandler serverHandler = new RecordingHandler()
-			.onEachMessage((connection, message) -> connection.send("pong".getBytes(StandardCharsets.US_ASCII)));
-		PipeEndpoint server = server(serverHandler);
-		try (var raw = rawClient(server)) {
-			ByteBuffer frames = FrameDecoderTests.frames("ping".getBytes(), new byte[0], new byte[] { 0, 0 });
-			while (frames.hasRemaining()) {
-				raw.write(ByteBuffer.wrap(new byte[] { frames.get() }));
-			}
-			ByteBuffer reply = readFully(raw, 3 * 8);
-			byte[] expected = { 0, 0, 0, 4, 'p', 'o', 'n', 'g' };
-			for (int i = 0; i < 3; i++) {
-				byte[] frame = new byte[8];
-				reply.get(frame);
-				assertThat(frame).isEqualTo(expected);
-			}
-		}
-		assertThat(serverHandler.messages.values()).singleElement()
-			.satisfies((list) -> assertThat(list).containsExactly("ping".getBytes(), new byte[0], new byte[] { 0, 0 }));
 	}
 
 	@Test
@@ -297,6 +293,99 @@ class UnixMessagingIntegrationTests extends UnixEndpoints {
 			.thenApply((first) -> connection.send("second".getBytes()).join());
 		assertThat(chained).succeedsWithin(5, TimeUnit.SECONDS).extracting(SendResult::bytes).isEqualTo(6);
 		await().atMost(5, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == 2);
+	}
+
+	@Test
+	void serverReportsCreatedAndListening() {
+		RecordingHandler handler = new RecordingHandler();
+		PipeEndpoint server = server(handler);
+		assertThat(handler.created).containsExactly(server);
+		assertThat(server.status().state()).isEqualTo(EndpointState.LISTENING);
+		assertThat(handler.states).containsExactly(EndpointState.LISTENING);
+	}
+
+	@Test
+	void liveNameIsNotTakenByASecondServer() throws Exception {
+		RecordingHandler firstHandler = new RecordingHandler();
+		PipeEndpoint first = server(firstHandler);
+		PipeEndpoint second = transport().createServer(this.name, PipeOptions.defaults(), new RecordingHandler());
+		assertThatExceptionOfType(PipeAddressInUseException.class).isThrownBy(second::start)
+			.withMessageContaining("already in use")
+			.withMessageContaining(first.address());
+		second.stop(Duration.ofSeconds(1));
+		RecordingHandler clientHandler = new RecordingHandler();
+		client(clientHandler);
+		awaitConnection(clientHandler);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> first.connections().size() == 1);
+	}
+
+	@Test
+	void clientStartedBeforeItsServerConnectsAndReconnectsAfterARestart() throws Exception {
+		RecordingHandler clientHandler = new RecordingHandler();
+		PipeEndpoint client = client(clientHandler);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> client.status().failedAttempts() >= 2);
+		assertThat(client.status().state()).isIn(EndpointState.RECONNECTING, EndpointState.CONNECTING);
+		assertThat(client.status().lastError()).isNotNull();
+
+		PipeEndpoint server = transport().createServer(this.name, PipeOptions.defaults(), new RecordingHandler());
+		server.start();
+		PipeConnection first = awaitConnection(clientHandler);
+		assertThat(client.status().state()).isEqualTo(EndpointState.CONNECTED);
+		assertThat(client.status().failedAttempts()).isZero();
+
+		server.stop(Duration.ofSeconds(1));
+		RecordingHandler.Disconnect lost = clientHandler.disconnected.poll(10, TimeUnit.SECONDS);
+		assertThat(lost).isNotNull();
+		assertThat(lost.reason()).isEqualTo(DisconnectReason.PEER_CLOSED);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> client.status().state() != EndpointState.CONNECTED);
+
+		RecordingHandler restartedHandler = new RecordingHandler();
+		server(restartedHandler);
+		PipeConnection second = awaitConnection(clientHandler);
+		assertThat(second.id()).isNotEqualTo(first.id());
+		assertThat(second.send("back".getBytes())).succeedsWithin(10, TimeUnit.SECONDS);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> restartedHandler.messageCount() == 1);
+		assertThat(clientHandler.states).containsSubsequence(EndpointState.CONNECTING, EndpointState.RECONNECTING,
+				EndpointState.CONNECTED, EndpointState.RECONNECTING, EndpointState.CONNECTED);
+	}
+
+	@Test
+	void connectDisconnectCyclesLeaveNoHandlesOrThreadsBehind() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler();
+		PipeEndpoint server = server(serverHandler);
+		cycles(5);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> server.connections().isEmpty());
+		long handlesBefore = openHandles();
+		long threadsBefore = asyncIpcThreads();
+
+		cycles(cycles());
+
+		await().atMost(20, TimeUnit.SECONDS).until(() -> server.connections().isEmpty());
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(openHandles()).isEqualTo(handlesBefore));
+		assertThat(asyncIpcThreads()).isEqualTo(threadsBefore);
+	}
+
+	private void cycles(int count) throws InterruptedException {
+		for (int i = 0; i < count; i++) {
+			CountDownLatch connected = new CountDownLatch(1);
+			PipeEndpoint client = transport().createClient(this.name, fastRetry(), new PipeHandler() {
+				@Override
+				public void onConnected(PipeConnection connection) {
+					connected.countDown();
+				}
+
+				@Override
+				public void onMessage(PipeConnection connection, byte[] message) {
+				}
+			});
+			client.start();
+			assertThat(connected.await(20, TimeUnit.SECONDS)).as("cycle %d connected", i).isTrue();
+			client.stop(Duration.ofSeconds(1));
+		}
+	}
+
+	private static long asyncIpcThreads() {
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith("asyncipc-")).count();
 	}
 
 	static String text(byte[] bytes) {

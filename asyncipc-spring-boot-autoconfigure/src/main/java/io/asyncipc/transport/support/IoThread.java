@@ -1,0 +1,222 @@
+package io.asyncipc.transport.support;
+
+import java.time.Duration;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One I/O thread of a transport: it waits for I/O in the platform's own way (a selector, a
+ * completion port, an alertable wait), and between waits runs tasks handed to it by other
+ * threads and timers that are due. While idle it blocks, so an idle endpoint uses no CPU.
+ */
+public abstract class IoThread {
+
+	private static final Logger logger = LoggerFactory.getLogger(IoThread.class);
+
+	private final Thread thread;
+
+	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+	private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+
+	private volatile boolean running = true;
+
+	private long timerSequence;
+
+	/**
+	 * Creates the thread, not started yet.
+	 * @param name the thread name
+	 * @param daemon whether the thread is a daemon
+	 */
+	protected IoThread(String name, boolean daemon) {
+		this.thread = new Thread(this::run, name);
+		this.thread.setDaemon(daemon);
+	}
+
+	/**
+	 * Starts the thread.
+	 */
+	public void start() {
+		this.thread.start();
+	}
+
+	/**
+	 * Returns the thread's name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.thread.getName();
+	}
+
+	/**
+	 * Returns whether the caller is this I/O thread.
+	 * @return {@code true} on the I/O thread
+	 */
+	public boolean inLoop() {
+		return Thread.currentThread() == this.thread;
+	}
+
+	/**
+	 * Runs a task on the I/O thread, after the I/O that is ready now.
+	 * @param task the task
+	 */
+	public void execute(Runnable task) {
+		this.tasks.add(task);
+		if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
+			wakeup();
+		}
+	}
+
+	/**
+	 * Runs a task on the I/O thread after a delay. Call on the I/O thread.
+	 * @param task the task
+	 * @param delay how long to wait
+	 * @return the timer, which can be cancelled
+	 */
+	public Timer schedule(Runnable task, Duration delay) {
+		Timer timer = new Timer(System.nanoTime() + delay.toNanos(), this.timerSequence++, task);
+		this.timers.add(timer);
+		return timer;
+	}
+
+	/**
+	 * Runs the tasks queued so far, then stops the thread and waits for it.
+	 * @param timeout how long to wait for the thread
+	 */
+	public void shutdownAndJoin(Duration timeout) {
+		execute(() -> this.running = false);
+		if (inLoop()) {
+			return;
+		}
+		try {
+			this.thread.join(Math.max(1, timeout.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.thread.isAlive()) {
+			logger.warn("I/O thread {} did not stop within {}", this.thread.getName(), timeout);
+		}
+	}
+
+	/**
+	 * Waits for I/O and handles what is ready.
+	 * @param timeoutMillis how long to wait at most: 0 to only poll, -1 for no limit
+	 * @throws Exception if waiting fails; the thread stops
+	 */
+	protected abstract void waitForIo(long timeoutMillis) throws Exception;
+
+	/**
+	 * Makes a running or coming {@link #waitForIo(long)} return. Called from other threads.
+	 */
+	protected abstract void wakeup();
+
+	/**
+	 * Called on the I/O thread once it stopped, to close what it owns.
+	 */
+	protected abstract void stopped();
+
+	/**
+	 * Called on the I/O thread before its first wait, to set up what must be made there.
+	 */
+	protected void started() {
+	}
+
+	private void run() {
+		try {
+			started();
+			while (this.running) {
+				this.wakeupPending.set(false);
+				long timeoutMillis = this.tasks.isEmpty() ? millisUntilNextTimer() : 0;
+				waitForIo(timeoutMillis);
+				runTasks();
+				runDueTimers();
+			}
+		}
+		catch (Throwable ex) {
+			logger.error("I/O thread {} failed", this.thread.getName(), ex);
+		}
+		finally {
+			stopped();
+		}
+	}
+
+	private void runTasks() {
+		Runnable task;
+		while ((task = this.tasks.poll()) != null) {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Task failed on I/O thread {}", this.thread.getName(), ex);
+			}
+		}
+	}
+
+	private void runDueTimers() {
+		long now = System.nanoTime();
+		Timer timer;
+		while ((timer = this.timers.peek()) != null && timer.deadline - now <= 0) {
+			this.timers.poll();
+			if (!timer.cancelled) {
+				timer.task.run();
+			}
+		}
+	}
+
+	private long millisUntilNextTimer() {
+		Timer next = this.timers.peek();
+		while (next != null && next.cancelled) {
+			this.timers.poll();
+			next = this.timers.peek();
+		}
+		if (next == null) {
+			return -1;
+		}
+		long nanos = next.deadline - System.nanoTime();
+		return (nanos <= 0) ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+	}
+
+	/**
+	 * A task to run at a deadline, unless cancelled.
+	 */
+	public static final class Timer implements Comparable<Timer> {
+
+		private final long deadline;
+
+		private final long sequence;
+
+		private final Runnable task;
+
+		private boolean cancelled;
+
+		Timer(long deadline, long sequence, Runnable task) {
+			this.deadline = deadline;
+			this.sequence = sequence;
+			this.task = task;
+		}
+
+		/**
+		 * Cancels the timer. Call on the I/O thread.
+		 */
+		public void cancel() {
+			this.cancelled = true;
+		}
+
+		@Override
+		public int compareTo(Timer other) {
+			int byDeadline = Long.compare(this.deadline - other.deadline, 0);
+			return (byDeadline != 0) ? byDeadline : Long.compare(this.sequence, other.sequence);
+		}
+
+	}
+
+}

@@ -1,0 +1,140 @@
+package io.asyncipc.transport.windows;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import io.asyncipc.transport.support.IoThread;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The named-pipe transport's I/O thread, in one of the two async modes. Every operation is
+ * started on this thread, and its completion is handled on it too.
+ */
+abstract class PipeIoLoop extends IoThread {
+
+	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
+
+	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
+	private final Map<Long, PipeOperation> pending = new HashMap<>();
+
+	PipeIoLoop(String name, boolean daemon) {
+		super(name, daemon);
+	}
+
+	/**
+	 * Makes a new pipe handle ready for this loop's kind of I/O.
+	 * @param pipe the handle
+	 * @return 0, or the Windows error code
+	 */
+	abstract int attach(HANDLE pipe);
+
+	/**
+	 * Starts reading one message, or the rest of one, into {@code operation.buffer}.
+	 * @return 0 if the completion will be reported, or the Windows error code if the read
+	 * failed at once and nothing will be reported
+	 */
+	abstract int read(HANDLE pipe, PipeOperation operation, int length);
+
+	/**
+	 * Starts writing one message from {@code operation.buffer}.
+	 * @return 0 if the completion will be reported, or the Windows error code
+	 */
+	abstract int write(HANDLE pipe, PipeOperation operation, int length);
+
+	/**
+	 * Starts waiting for a client on a server instance.
+	 * @return 0 if the completion will be reported, {@code ERROR_PIPE_CONNECTED} if a client
+	 * is already there (nothing will be reported), or the Windows error code
+	 */
+	abstract int connect(HANDLE pipe, PipeOperation operation);
+
+	void track(PipeOperation operation) {
+		this.pending.put(operation.address(), operation);
+	}
+
+	PipeOperation untrack(long address) {
+		return this.pending.remove(address);
+	}
+
+	void untrack(PipeOperation operation) {
+		this.pending.remove(operation.address());
+	}
+
+	/**
+	 * Keeps the operations that never completed reachable for good, so that the OS never
+	 * writes into freed memory, and says so.
+	 * @return {@code true} if any operation was still pending
+	 */
+	boolean abandonPending() {
+		if (this.pending.isEmpty()) {
+			return false;
+		}
+		LoggerFactory.getLogger(PipeIoLoop.class)
+			.warn("I/O thread {} stopped with {} operations still pending; their memory is kept", name(),
+					this.pending.size());
+		ABANDONED.addAll(this.pending.values());
+		return true;
+	}
+
+	int pendingOperations() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Hands a completion to its operation, if it is still pending.
+	 * @param overlapped the {@code OVERLAPPED} the OS reported
+	 * @param error 0 or the Windows error code
+	 * @param bytes the bytes transferred
+	 */
+	void complete(Pointer overlapped, int error, int bytes) {
+		PipeOperation operation = untrack(Pointer.nativeValue(overlapped));
+		if (operation != null) {
+			operation.completed(error, bytes);
+		}
+	}
+
+	/**
+	 * Runs a started operation's call and turns its result into this loop's convention.
+	 * @param operation the operation, tracked until it completes
+	 * @param started whether the call returned success
+	 * @return 0 when the completion will be reported, or the error
+	 */
+	int started(PipeOperation operation, boolean started) {
+		if (started) {
+			return 0;
+		}
+		int error = Native.getLastError();
+		if (error == PipeKernel32.ERROR_IO_PENDING || error == PipeKernel32.ERROR_MORE_DATA) {
+			return 0;
+		}
+		untrack(operation);
+		return error;
+	}
+
+	/**
+	 * Waits, for at most the given time, until no operation is pending, so that nothing the
+	 * OS may still write to is released. Call on the I/O thread during shutdown.
+	 * @param timeoutMillis the longest wait
+	 */
+	void drainPending(long timeoutMillis) {
+		long deadline = System.currentTimeMillis() + timeoutMillis;
+		while (pendingOperations() > 0) {
+			long left = deadline - System.currentTimeMillis();
+			if (left <= 0) {
+				break;
+			}
+			try {
+				waitForIo(Math.min(left, 50));
+			}
+			catch (Exception ex) {
+				break;
+			}
+		}
+	}
+
+}

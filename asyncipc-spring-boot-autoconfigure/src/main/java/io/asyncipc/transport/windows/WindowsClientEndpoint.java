@@ -1,0 +1,116 @@
+package io.asyncipc.transport.windows;
+
+import com.sun.jna.Native;
+import com.sun.jna.WString;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.asyncipc.transport.PeerIdentity;
+import io.asyncipc.transport.PipeException;
+import io.asyncipc.transport.PipeHandler;
+import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.support.AbstractClientEndpoint;
+import io.asyncipc.transport.support.IoThread;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A named-pipe client. It opens the pipe with {@code SECURITY_IDENTIFICATION}, so that the
+ * server can identify but never impersonate it, and switches to message read mode. While the
+ * server is missing or busy it retries with backoff, waiting on {@code WaitNamedPipe} for a
+ * busy server.
+ */
+final class WindowsClientEndpoint extends AbstractClientEndpoint {
+
+	private static final Logger logger = LoggerFactory.getLogger(WindowsClientEndpoint.class);
+
+	private static final int BUSY_WAIT_MILLIS = 200;
+
+	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+
+	private final String path;
+
+	private final PipeIoLoop loop;
+
+	WindowsClientEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode) {
+		super(name, options, handler);
+		this.path = WindowsPipeNames.resolve(name);
+		this.loop = mode.newLoop("asyncipc-" + name + "-client", options.daemonThreads());
+	}
+
+	@Override
+	public String address() {
+		return this.path;
+	}
+
+	@Override
+	protected IoThread ioThread() {
+		return this.loop;
+	}
+
+	@Override
+	protected void attempt() {
+		HANDLE pipe = open();
+		if (pipe == null) {
+			int error = Native.getLastError();
+			if (error == PipeKernel32.ERROR_PIPE_BUSY && K.WaitNamedPipe(new WString(this.path), BUSY_WAIT_MILLIS)) {
+				pipe = open();
+				error = (pipe == null) ? Native.getLastError() : 0;
+			}
+			if (pipe == null) {
+				attemptFailed(new PipeException(WindowsErrors.describe("CreateFile " + this.path, error)), null);
+				return;
+			}
+		}
+		HANDLE opened = pipe;
+		IntByReference mode = new IntByReference(PipeKernel32.PIPE_READMODE_MESSAGE);
+		if (!K.SetNamedPipeHandleState(pipe, mode, null, null)) {
+			int error = Native.getLastError();
+			attemptFailed(new PipeException(WindowsErrors.describe("SetNamedPipeHandleState", error)),
+					() -> K.CloseHandle(opened));
+			return;
+		}
+		int error = this.loop.attach(pipe);
+		if (error != 0) {
+			attemptFailed(new PipeException(WindowsErrors.describe("CreateIoCompletionPort", error)),
+					() -> K.CloseHandle(opened));
+			return;
+		}
+		IntByReference pid = new IntByReference();
+		PeerIdentity server;
+		try {
+			if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
+				throw new PipeException(WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
+			}
+			server = PipePeers.identify(pid.getValue());
+		}
+		catch (PipePeers.RefusedPeerException ex) {
+			rejected(ex.peer(), ex.getMessage());
+			attemptFailed(new PipeException("refused the server of " + this.path + ": " + ex.getMessage()),
+					() -> K.CloseHandle(opened));
+			return;
+		}
+		catch (PipeException ex) {
+			attemptFailed(ex, () -> K.CloseHandle(opened));
+			return;
+		}
+		WindowsConnection connection = new WindowsConnection(this, server, pipe, this.loop, false);
+		connected();
+		connection.open();
+		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
+	}
+
+	private HANDLE open() {
+		HANDLE pipe = K.CreateFile(new WString(this.path), PipeKernel32.GENERIC_READ | PipeKernel32.GENERIC_WRITE, 0,
+				null, PipeKernel32.OPEN_EXISTING, PipeKernel32.FILE_FLAG_OVERLAPPED
+						| PipeKernel32.SECURITY_SQOS_PRESENT | PipeKernel32.SECURITY_IDENTIFICATION,
+				null);
+		return (pipe == null || WinBase.INVALID_HANDLE_VALUE.equals(pipe)) ? null : pipe;
+	}
+
+	@Override
+	protected void abandonAttempt() {
+		// Attempts complete synchronously on the I/O thread; nothing is left half-open.
+	}
+
+}

@@ -1,0 +1,266 @@
+package io.asyncipc.transport.windows;
+
+import java.io.EOFException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.sun.jna.Memory;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import io.asyncipc.transport.DisconnectReason;
+import io.asyncipc.transport.PeerIdentity;
+import io.asyncipc.transport.PipeException;
+import io.asyncipc.transport.PipeProtocolException;
+import io.asyncipc.transport.support.AbstractPipeConnection;
+import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.OutboundMessage;
+
+/**
+ * A connection over a message-mode named pipe: one application message is one pipe message.
+ * Every operation starts and completes on the endpoint's I/O thread. One read and one write
+ * are in flight at a time, which keeps messages in order.
+ */
+final class WindowsConnection extends AbstractPipeConnection {
+
+	private static final int CHUNK = 64 * 1024;
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+
+	private final HANDLE pipe;
+
+	private final PipeIoLoop loop;
+
+	private final boolean serverSide;
+
+	private final int maxMessageSize;
+
+	private final ReadOperation reading = new ReadOperation();
+
+	private final WriteOperation writing = new WriteOperation();
+
+	private final Memory readChunk = new Memory(CHUNK);
+
+	private final Memory writeChunk = new Memory(CHUNK);
+
+	private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+	private final Runnable flushTask = this::scheduledFlush;
+
+	private byte[] partial;
+
+	private int partialLength;
+
+	private boolean writeInFlight;
+
+	private boolean closing;
+
+	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
+			boolean serverSide) {
+		super(endpoint, peer);
+		this.pipe = pipe;
+		this.loop = loop;
+		this.serverSide = serverSide;
+		this.maxMessageSize = endpoint.options().maxMessageSize();
+	}
+
+	/**
+	 * Tells the handler and starts reading. Call on the I/O thread.
+	 */
+	void open() {
+		opened();
+		readNext(this.readChunk, CHUNK);
+		writeNext();
+	}
+
+	@Override
+	protected void requestFlush() {
+		if (this.loop.inLoop()) {
+			writeNext();
+		}
+		else if (this.flushScheduled.compareAndSet(false, true)) {
+			this.loop.execute(this.flushTask);
+		}
+	}
+
+	private void scheduledFlush() {
+		this.flushScheduled.set(false);
+		writeNext();
+	}
+
+	@Override
+	public void close(DisconnectReason reason) {
+		if (this.loop.inLoop()) {
+			closeNow(reason, null);
+		}
+		else {
+			this.loop.execute(() -> closeNow(reason, null));
+		}
+	}
+
+	private void readNext(Memory buffer, int length) {
+		if (this.closing) {
+			return;
+		}
+		this.reading.buffer = buffer;
+		int error = this.loop.read(this.pipe, this.reading, length);
+		if (error != 0) {
+			readFailed(error);
+		}
+	}
+
+	private void readCompleted(int error, int bytes) {
+		if (this.closing) {
+			return;
+		}
+		if (error == 0) {
+			byte[] message = take(bytes);
+			deliver(message);
+			readNext(this.readChunk, CHUNK);
+		}
+		else if (error == PipeKernel32.ERROR_MORE_DATA) {
+			readRestOfMessage(bytes);
+		}
+		else {
+			readFailed(error);
+		}
+	}
+
+	/**
+	 * A message is larger than the buffer: keep what came, check the whole size against the
+	 * maximum before allocating for it, then read the rest.
+	 */
+	private void readRestOfMessage(int bytes) {
+		IntByReference left = new IntByReference();
+		int remaining = K.PeekNamedPipe(this.pipe, null, 0, null, null, left) ? left.getValue() : 0;
+		long total = (long) this.partialLength + bytes + remaining;
+		if (total > this.maxMessageSize) {
+			closeNow(DisconnectReason.PROTOCOL_ERROR, new PipeProtocolException("peer sent a message of at least "
+					+ total + " bytes, larger than the maximum of " + this.maxMessageSize
+					+ " bytes; raise asyncipc.max-message-size (PipeOptions.maxMessageSize) on both ends"));
+			return;
+		}
+		append(bytes, (int) total);
+		if (remaining <= 0) {
+			readNext(this.readChunk, CHUNK);
+		}
+		else if (remaining <= CHUNK) {
+			readNext(this.readChunk, remaining);
+		}
+		else {
+			readNext(new Memory(remaining), remaining);
+		}
+	}
+
+	private void append(int bytes, int capacity) {
+		if (this.partial == null || this.partial.length < capacity) {
+			byte[] grown = new byte[Math.max(capacity, this.partialLength + bytes)];
+			if (this.partial != null) {
+				System.arraycopy(this.partial, 0, grown, 0, this.partialLength);
+			}
+			this.partial = grown;
+		}
+		this.reading.buffer.read(0, this.partial, this.partialLength, bytes);
+		this.partialLength += bytes;
+	}
+
+	private byte[] take(int bytes) {
+		if (this.partial == null) {
+			return (bytes == 0) ? EMPTY : this.reading.buffer.getByteArray(0, bytes);
+		}
+		append(bytes, this.partialLength + bytes);
+		byte[] message = this.partial;
+		if (message.length != this.partialLength) {
+			message = java.util.Arrays.copyOf(message, this.partialLength);
+		}
+		this.partial = null;
+		this.partialLength = 0;
+		return message;
+	}
+
+	private void readFailed(int error) {
+		if (WindowsErrors.isPeerGone(error)) {
+			closeNow(DisconnectReason.PEER_CLOSED, (this.partialLength > 0)
+					? new EOFException("peer closed in the middle of a message, after " + this.partialLength + " bytes")
+					: null);
+		}
+		else {
+			closeNow(DisconnectReason.IO_ERROR, new PipeException(WindowsErrors.describe("ReadFile", error)));
+		}
+	}
+
+	private void writeNext() {
+		if (this.writeInFlight || this.closing) {
+			return;
+		}
+		OutboundMessage message = pollOutbound();
+		if (message == null) {
+			return;
+		}
+		byte[] payload = message.payload();
+		Memory buffer = (payload.length <= CHUNK) ? this.writeChunk : new Memory(payload.length);
+		if (payload.length > 0) {
+			buffer.write(0, payload, 0, payload.length);
+		}
+		this.writing.buffer = buffer;
+		this.writing.message = message;
+		this.writeInFlight = true;
+		int error = this.loop.write(this.pipe, this.writing, payload.length);
+		if (error != 0) {
+			this.writeInFlight = false;
+			this.writing.message = null;
+			failUnwritten(message);
+			closeNow(WindowsErrors.reasonFor(error), new PipeException(WindowsErrors.describe("WriteFile", error)));
+		}
+	}
+
+	private void writeCompleted(int error, int bytes) {
+		OutboundMessage message = this.writing.message;
+		this.writing.message = null;
+		this.writeInFlight = false;
+		if (error == 0 && bytes == message.payload().length) {
+			written(message);
+			writeNext();
+			return;
+		}
+		failUnwritten(message);
+		if (!this.closing) {
+			closeNow(WindowsErrors.reasonFor(error), new PipeException((error != 0)
+					? WindowsErrors.describe("WriteFile", error)
+					: "WriteFile wrote " + bytes + " of " + message.payload().length + " bytes"));
+		}
+	}
+
+	private void closeNow(DisconnectReason reason, Throwable cause) {
+		if (!markClosed(reason, cause)) {
+			return;
+		}
+		this.closing = true;
+		K.CancelIoEx(this.pipe, null);
+		if (this.serverSide) {
+			K.DisconnectNamedPipe(this.pipe);
+		}
+		K.CloseHandle(this.pipe);
+	}
+
+	private final class ReadOperation extends PipeOperation {
+
+		@Override
+		void completed(int error, int bytes) {
+			readCompleted(error, bytes);
+		}
+
+	}
+
+	private final class WriteOperation extends PipeOperation {
+
+		OutboundMessage message;
+
+		@Override
+		void completed(int error, int bytes) {
+			writeCompleted(error, bytes);
+		}
+
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.asyncipc.transport.windows;
+
+/**
+ * The two async modes of the named-pipe transport, as the original AsyncIPC offered them.
+ */
+public enum WindowsIoMode {
+
+	/** Overlapped I/O on an I/O completion port, one I/O thread serving every connection. */
+	OVERLAPPED("overlapped"),
+
+	/** {@code ReadFileEx}/{@code WriteFileEx} completion routines on one alertable I/O thread. */
+	COMPLETION_ROUTINE("completion-routine");
+
+	private final String propertyValue;
+
+	WindowsIoMode(String propertyValue) {
+		this.propertyValue = propertyValue;
+	}
+
+	/**
+	 * Returns the mode's name in {@code asyncipc.mode}.
+	 * @return {@code overlapped} or {@code completion-routine}
+	 */
+	public String propertyValue() {
+		return this.propertyValue;
+	}
+
+	PipeIoLoop newLoop(String threadName, boolean daemon) {
+		return (this == OVERLAPPED) ? new CompletionPortLoop(threadName, daemon)
+				: new CompletionRoutineLoop(threadName, daemon);
+	}
+
+}
