@@ -1,11 +1,11 @@
 package io.asyncipc.transport.windows;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
-import com.sun.jna.ptr.PointerByReference;
 import io.asyncipc.transport.PipeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +24,9 @@ final class CompletionPortLoop extends PipeIoLoop {
 
 	private final HANDLE port;
 
-	private final IntByReference bytes = new IntByReference();
+	private final Memory entries = new Memory((long) BATCH * PipeKernel32.OVERLAPPED_ENTRY_SIZE);
 
-	private final PointerByReference key = new PointerByReference();
-
-	private final PointerByReference overlapped = new PointerByReference();
+	private final IntByReference removed = new IntByReference();
 
 	CompletionPortLoop(String name, boolean daemon) {
 		super(name, daemon);
@@ -36,6 +34,11 @@ final class CompletionPortLoop extends PipeIoLoop {
 		if (this.port == null) {
 			throw new PipeException("CreateIoCompletionPort failed with error " + Native.getLastError());
 		}
+	}
+
+	@Override
+	boolean acceptsWritesFromOtherThreads() {
+		return true;
 	}
 
 	@Override
@@ -64,17 +67,29 @@ final class CompletionPortLoop extends PipeIoLoop {
 		return started(operation, K.ConnectNamedPipe(pipe, operation.overlapped));
 	}
 
+	/**
+	 * Takes up to {@link #BATCH} completions in one call; a wake-up packet has no
+	 * {@code OVERLAPPED}.
+	 */
 	@Override
 	protected void waitForIo(long timeoutMillis) {
 		int timeout = (timeoutMillis < 0) ? PipeKernel32.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-		for (int i = 0; i < BATCH; i++) {
-			boolean ok = K.GetQueuedCompletionStatus(this.port, this.bytes, this.key, this.overlapped, timeout);
-			Pointer done = this.overlapped.getValue();
-			if (done == null) {
-				return;
+		if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, BATCH, this.removed, timeout, false)) {
+			int error = Native.getLastError();
+			if (error != PipeKernel32.WAIT_TIMEOUT) {
+				logger.warn("GetQueuedCompletionStatusEx failed on I/O thread {}: error {}", name(), error);
 			}
-			complete(done, ok ? 0 : Native.getLastError(), this.bytes.getValue());
-			timeout = 0;
+			return;
+		}
+		int count = this.removed.getValue();
+		for (int i = 0; i < count; i++) {
+			long entry = (long) i * PipeKernel32.OVERLAPPED_ENTRY_SIZE;
+			Pointer done = this.entries.getPointer(entry + 8);
+			if (done != null) {
+				int status = this.entries.getInt(entry + 16);
+				int error = (status == 0) ? 0 : PipeNtdll.INSTANCE.RtlNtStatusToDosError(status);
+				complete(done, error, this.entries.getInt(entry + 24));
+			}
 		}
 	}
 

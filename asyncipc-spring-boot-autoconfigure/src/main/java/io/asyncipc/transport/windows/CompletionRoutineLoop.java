@@ -63,6 +63,11 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	}
 
 	@Override
+	boolean acceptsWritesFromOtherThreads() {
+		return false;
+	}
+
+	@Override
 	int attach(HANDLE pipe) {
 		return 0;
 	}

@@ -1,8 +1,8 @@
 package io.asyncipc.transport.windows;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.sun.jna.Native;
@@ -12,15 +12,16 @@ import io.asyncipc.transport.support.IoThread;
 import org.slf4j.LoggerFactory;
 
 /**
- * The named-pipe transport's I/O thread, in one of the two async modes. Every operation is
- * started on this thread, and its completion is handled on it too.
+ * The named-pipe transport's I/O thread, in one of the two async modes. Completions are
+ * always handled on this thread; operations are started on it too, except writes in a mode
+ * that {@link #acceptsWritesFromOtherThreads() accepts them} from the sending thread.
  */
 abstract class PipeIoLoop extends IoThread {
 
 	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
 
 	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
-	private final Map<Long, PipeOperation> pending = new HashMap<>();
+	private final Map<Long, PipeOperation> pending = new ConcurrentHashMap<>();
 
 	PipeIoLoop(String name, boolean daemon) {
 		super(name, daemon);
@@ -32,6 +33,14 @@ abstract class PipeIoLoop extends IoThread {
 	 * @return 0, or the Windows error code
 	 */
 	abstract int attach(HANDLE pipe);
+
+	/**
+	 * Returns whether a write may be started on another thread than this one: true where the
+	 * completion is reported to this thread whoever started it (a completion port), false
+	 * where it runs on the starting thread (a completion routine).
+	 * @return whether senders may start their own writes
+	 */
+	abstract boolean acceptsWritesFromOtherThreads();
 
 	/**
 	 * Starts reading one message, or the rest of one, into {@code operation.buffer}.
@@ -99,7 +108,10 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
-	 * Runs a started operation's call and turns its result into this loop's convention.
+	 * Turns the result of a started operation's call into this loop's convention. A call that
+	 * succeeds at once still reports its completion: the transport never sets
+	 * {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}, because Wine then drops the completion of a
+	 * read that returned {@code ERROR_MORE_DATA} at once.
 	 * @param operation the operation, tracked until it completes
 	 * @param started whether the call returned success
 	 * @return 0 when the completion will be reported, or the error

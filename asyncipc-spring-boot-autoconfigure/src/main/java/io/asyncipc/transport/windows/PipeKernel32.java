@@ -82,6 +82,9 @@ interface PipeKernel32 extends StdCallLibrary {
 	/** {@code sizeof(OVERLAPPED)} on 64-bit Windows. */
 	int OVERLAPPED_SIZE = 32;
 
+	/** {@code sizeof(OVERLAPPED_ENTRY)} on 64-bit Windows. */
+	int OVERLAPPED_ENTRY_SIZE = 32;
+
 	/** Offset of {@code OVERLAPPED.hEvent} on 64-bit Windows. */
 	int OVERLAPPED_EVENT_OFFSET = 24;
 
@@ -123,6 +126,9 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	boolean GetQueuedCompletionStatus(HANDLE port, IntByReference bytesTransferred, PointerByReference completionKey,
 			PointerByReference overlapped, int timeout);
+
+	boolean GetQueuedCompletionStatusEx(HANDLE port, Pointer entries, int count, IntByReference removed, int timeout,
+			boolean alertable);
 
 	boolean PostQueuedCompletionStatus(HANDLE port, int bytesTransferred, Pointer completionKey, Pointer overlapped);
 

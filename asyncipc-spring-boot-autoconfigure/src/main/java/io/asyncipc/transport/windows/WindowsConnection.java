@@ -16,8 +16,9 @@ import io.asyncipc.transport.support.OutboundMessage;
 
 /**
  * A connection over a message-mode named pipe: one application message is one pipe message.
- * Every operation starts and completes on the endpoint's I/O thread. One read and one write
- * are in flight at a time, which keeps messages in order.
+ * Completions run on the endpoint's I/O thread; a write may start on the sender's thread where
+ * the mode allows. One read and one write are in flight at a time, which keeps messages in
+ * order.
  */
 final class WindowsConnection extends AbstractPipeConnection {
 
@@ -37,7 +38,13 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private final ReadOperation reading = new ReadOperation();
 
-	private final WriteOperation writing = new WriteOperation();
+	private final WriteOperation writeOperation = new WriteOperation();
+
+	/** Held by whoever started the write in flight, until it completes. */
+	private final AtomicBoolean writing = new AtomicBoolean();
+
+	/** Guards the handle: no write starts on it once it is being closed. */
+	private final Object handleLock = new Object();
 
 	private final Memory readChunk = new Memory(CHUNK);
 
@@ -51,9 +58,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private int partialLength;
 
-	private boolean writeInFlight;
-
-	private boolean closing;
+	private volatile boolean closing;
 
 	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
 			boolean serverSide) {
@@ -73,12 +78,26 @@ final class WindowsConnection extends AbstractPipeConnection {
 		writeNext();
 	}
 
+	/**
+	 * Starts the next write. Where the loop allows it, the sender's own thread starts it,
+	 * which spares a wake-up of the I/O thread; the completion comes back to the I/O thread,
+	 * which then writes whatever was queued meanwhile.
+	 */
 	@Override
 	protected void requestFlush() {
-		if (this.loop.inLoop()) {
+		if (this.loop.inLoop() || this.loop.acceptsWritesFromOtherThreads()) {
 			writeNext();
+			if (!this.loop.inLoop() && !this.writing.get() && hasOutbound()) {
+				scheduleFlush();
+			}
 		}
-		else if (this.flushScheduled.compareAndSet(false, true)) {
+		else {
+			scheduleFlush();
+		}
+	}
+
+	private void scheduleFlush() {
+		if (this.flushScheduled.compareAndSet(false, true)) {
 			this.loop.execute(this.flushTask);
 		}
 	}
@@ -90,12 +109,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	@Override
 	public void close(DisconnectReason reason) {
-		if (this.loop.inLoop()) {
-			closeNow(reason, null);
-		}
-		else {
-			this.loop.execute(() -> closeNow(reason, null));
-		}
+		close(reason, null);
 	}
 
 	private void readNext(Memory buffer, int length) {
@@ -189,58 +203,88 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
+	/**
+	 * Writes the next queued message, unless a write is in flight: whoever takes
+	 * {@link #writing} owns the write buffer until the write completes.
+	 */
 	private void writeNext() {
-		if (this.writeInFlight || this.closing) {
+		while (!this.closing && hasOutbound() && this.writing.compareAndSet(false, true)) {
+			OutboundMessage message = pollOutbound();
+			if (message == null) {
+				this.writing.set(false);
+				continue;
+			}
+			startWrite(message);
 			return;
 		}
-		OutboundMessage message = pollOutbound();
-		if (message == null) {
-			return;
-		}
+	}
+
+	private void startWrite(OutboundMessage message) {
 		byte[] payload = message.payload();
 		Memory buffer = (payload.length <= CHUNK) ? this.writeChunk : new Memory(payload.length);
 		if (payload.length > 0) {
 			buffer.write(0, payload, 0, payload.length);
 		}
-		this.writing.buffer = buffer;
-		this.writing.message = message;
-		this.writeInFlight = true;
-		int error = this.loop.write(this.pipe, this.writing, payload.length);
+		this.writeOperation.buffer = buffer;
+		this.writeOperation.message = message;
+		int error;
+		synchronized (this.handleLock) {
+			error = this.closing ? PipeKernel32.ERROR_NO_DATA
+					: this.loop.write(this.pipe, this.writeOperation, payload.length);
+		}
 		if (error != 0) {
-			this.writeInFlight = false;
-			this.writing.message = null;
-			failUnwritten(message);
-			closeNow(WindowsErrors.reasonFor(error), new PipeException(WindowsErrors.describe("WriteFile", error)));
+			finishWrite(error, 0);
 		}
 	}
 
 	private void writeCompleted(int error, int bytes) {
-		OutboundMessage message = this.writing.message;
-		this.writing.message = null;
-		this.writeInFlight = false;
+		if (finishWrite(error, bytes)) {
+			writeNext();
+		}
+	}
+
+	/**
+	 * Completes the send of the write that ended, and frees the write for the next message.
+	 * @return whether the message was written
+	 */
+	private boolean finishWrite(int error, int bytes) {
+		OutboundMessage message = this.writeOperation.message;
+		this.writeOperation.message = null;
+		this.writing.set(false);
 		if (error == 0 && bytes == message.payload().length) {
 			written(message);
-			writeNext();
-			return;
+			return true;
 		}
 		failUnwritten(message);
 		if (!this.closing) {
-			closeNow(WindowsErrors.reasonFor(error), new PipeException((error != 0)
+			close(WindowsErrors.reasonFor(error), new PipeException((error != 0)
 					? WindowsErrors.describe("WriteFile", error)
 					: "WriteFile wrote " + bytes + " of " + message.payload().length + " bytes"));
 		}
+		return false;
 	}
 
 	private void closeNow(DisconnectReason reason, Throwable cause) {
 		if (!markClosed(reason, cause)) {
 			return;
 		}
-		this.closing = true;
-		K.CancelIoEx(this.pipe, null);
-		if (this.serverSide) {
-			K.DisconnectNamedPipe(this.pipe);
+		synchronized (this.handleLock) {
+			this.closing = true;
+			K.CancelIoEx(this.pipe, null);
+			if (this.serverSide) {
+				K.DisconnectNamedPipe(this.pipe);
+			}
+			K.CloseHandle(this.pipe);
 		}
-		K.CloseHandle(this.pipe);
+	}
+
+	private void close(DisconnectReason reason, Throwable cause) {
+		if (this.loop.inLoop()) {
+			closeNow(reason, cause);
+		}
+		else {
+			this.loop.execute(() -> closeNow(reason, cause));
+		}
 	}
 
 	private final class ReadOperation extends PipeOperation {

@@ -48,17 +48,19 @@ public final class WindowsPipeHarness {
 		rows.add("| benchmark | size | AsyncIPC overlapped | AsyncIPC completion-routine | native C | overlapped / C |");
 		rows.add("| --- | --- | --- | --- | --- | --- |");
 		for (int size : new int[] { 64, 64 * 1024 }) {
-			rows.add(harness.roundTripRow(size));
+			rows.add(harness.roundTripRow(size, false));
+			rows.add(harness.roundTripRow(size, true));
 			rows.add(harness.oneWayRow(size));
 		}
 		rows.forEach(System.out::println);
 	}
 
-	private String roundTripRow(int size) throws Exception {
-		double overlapped = javaRoundTrip(WindowsIoMode.OVERLAPPED, size);
-		double routine = javaRoundTrip(WindowsIoMode.COMPLETION_ROUTINE, size);
+	private String roundTripRow(int size, boolean spinning) throws Exception {
+		double overlapped = javaRoundTrip(WindowsIoMode.OVERLAPPED, size, spinning);
+		double routine = javaRoundTrip(WindowsIoMode.COMPLETION_ROUTINE, size, spinning);
 		double nativeC = nativeMedian("server", "rtt", ROUND_TRIPS, size) / 1000.0;
-		return row("round trip", size, overlapped, routine, nativeC, "µs");
+		return row(spinning ? "round trip, caller spinning" : "round trip, caller parked", size, overlapped, routine,
+				nativeC, "us");
 	}
 
 	private String oneWayRow(int size) throws Exception {
@@ -69,7 +71,7 @@ public final class WindowsPipeHarness {
 		for (int i = 0; i < BATCHES; i++) {
 			nativeRuns[i] = nativeMedian("sink", "oneway", count, size) / 1000.0;
 		}
-		return row("one way", size, overlapped, routine, median(nativeRuns), "µs/msg");
+		return row("one way", size, overlapped, routine, median(nativeRuns), "us/msg");
 	}
 
 	private static String row(String name, int size, double overlapped, double routine, double nativeC,
@@ -80,16 +82,17 @@ public final class WindowsPipeHarness {
 	}
 
 	/**
-	 * Median round trip of an AsyncIPC client against the native echo server, in µs.
+	 * Median round trip of an AsyncIPC client against the native echo server, in µs; the
+	 * caller waits for the reply parked, or spinning to show the transport's own cost.
 	 */
-	private double javaRoundTrip(WindowsIoMode mode, int size) throws Exception {
+	private double javaRoundTrip(WindowsIoMode mode, int size, boolean spinning) throws Exception {
 		String name = pipeName();
 		try (NativeServer server = new NativeServer(this.peer, "server", name); Client client = new Client(mode, name)) {
 			byte[] message = new byte[size];
 			long[] samples = new long[ROUND_TRIPS];
 			for (int i = -ROUND_TRIPS / 10; i < ROUND_TRIPS; i++) {
 				long start = System.nanoTime();
-				byte[] reply = client.exchange(message);
+				byte[] reply = spinning ? client.exchangeSpinning(message) : client.exchange(message);
 				long elapsed = System.nanoTime() - start;
 				if (reply.length != size) {
 					throw new IllegalStateException("echo of " + size + " bytes came back as " + reply.length);
@@ -225,6 +228,20 @@ public final class WindowsPipeHarness {
 			this.reply.set(future);
 			this.connection.send(message);
 			return future.get(60, TimeUnit.SECONDS);
+		}
+
+		byte[] exchangeSpinning(byte[] message) {
+			CompletableFuture<byte[]> future = new CompletableFuture<>();
+			this.reply.set(future);
+			this.connection.send(message);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (!future.isDone()) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("no reply within 60 s");
+				}
+				Thread.onSpinWait();
+			}
+			return future.join();
 		}
 
 		@Override
