@@ -101,11 +101,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 	}
 
 	@Override
-	protected void stopped() {
-		drainPending(5_000);
-		if (abandonPending()) {
-			return;
-		}
+	void release() {
 		K.CloseHandle(this.port);
 	}
 

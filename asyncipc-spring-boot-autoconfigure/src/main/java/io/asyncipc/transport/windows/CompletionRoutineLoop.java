@@ -143,11 +143,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	}
 
 	@Override
-	protected void stopped() {
-		drainPending(5_000);
-		if (abandonPending()) {
-			return;
-		}
+	void release() {
 		for (PendingConnect connect : this.connects) {
 			K.CloseHandle(connect.event);
 		}

@@ -75,11 +75,28 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
+	 * Lets pending operations complete, up to five seconds, then releases what the loop owns;
+	 * if any operation is still pending by then, nothing it may touch is released.
+	 */
+	@Override
+	protected final void stopped() {
+		drainPending(5_000);
+		if (!abandonPending()) {
+			release();
+		}
+	}
+
+	/**
+	 * Closes the loop's own handles once no operation is pending.
+	 */
+	abstract void release();
+
+	/**
 	 * Keeps the operations that never completed reachable for good, so that the OS never
 	 * writes into freed memory, and says so.
 	 * @return {@code true} if any operation was still pending
 	 */
-	boolean abandonPending() {
+	private boolean abandonPending() {
 		if (this.pending.isEmpty()) {
 			return false;
 		}
@@ -133,7 +150,7 @@ abstract class PipeIoLoop extends IoThread {
 	 * OS may still write to is released. Call on the I/O thread during shutdown.
 	 * @param timeoutMillis the longest wait
 	 */
-	void drainPending(long timeoutMillis) {
+	private void drainPending(long timeoutMillis) {
 		long deadline = System.currentTimeMillis() + timeoutMillis;
 		while (pendingOperations() > 0) {
 			long left = deadline - System.currentTimeMillis();

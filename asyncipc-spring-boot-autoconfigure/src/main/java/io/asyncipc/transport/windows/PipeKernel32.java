@@ -1,6 +1,5 @@
 package io.asyncipc.transport.windows;
 
-import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.WString;

@@ -8,24 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
-import io.asyncipc.transport.PipeAddressInUseException;
-import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeException;
-import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.RecordingHandler;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 /**
  * What only the Unix transport does with socket files: private permissions, removal on stop,
