@@ -1,7 +1,6 @@
 package io.asyncipc.transport.support;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
@@ -114,16 +113,13 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void stopConnecting() {
-		CompletableFuture<Void> stopped = new CompletableFuture<>();
-		ioThread().execute(() -> {
+		ioThread().runAndWait(() -> {
 			if (this.retry != null) {
 				this.retry.cancel();
 				this.retry = null;
 			}
 			abandonAttempt();
-			stopped.complete(null);
-		});
-		stopped.join();
+		}, Duration.ofSeconds(10));
 	}
 
 	@Override

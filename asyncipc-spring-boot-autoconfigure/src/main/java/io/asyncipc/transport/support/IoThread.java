@@ -3,8 +3,11 @@ package io.asyncipc.transport.support;
 import java.time.Duration;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -72,6 +75,42 @@ public abstract class IoThread {
 		this.tasks.add(task);
 		if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
 			wakeup();
+		}
+	}
+
+	/**
+	 * Runs a task on the I/O thread and waits for it; on the caller's thread if the I/O thread
+	 * is the caller or is no longer running, so that stopping never hangs on a dead thread.
+	 * @param task the task
+	 * @param timeout how long to wait for the I/O thread
+	 */
+	public void runAndWait(Runnable task, Duration timeout) {
+		if (inLoop() || !this.thread.isAlive()) {
+			task.run();
+			return;
+		}
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		execute(() -> {
+			try {
+				task.run();
+				done.complete(null);
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		});
+		try {
+			done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("I/O thread " + name() + " did not run a task within " + timeout, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting for I/O thread " + name(), ex);
 		}
 	}
 

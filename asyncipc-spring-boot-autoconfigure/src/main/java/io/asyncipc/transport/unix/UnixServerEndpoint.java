@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
@@ -78,22 +77,27 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			throw new PipeException("could not listen on " + this.path + " for pipe '" + name() + "': " + ex.getMessage(),
 					ex);
 		}
-		for (int i = 0; i < options().ioThreads(); i++) {
-			EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
-			this.loops.add(loop);
-			loop.start();
+		try {
+			for (int i = 0; i < options().ioThreads(); i++) {
+				EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
+				this.loops.add(loop);
+				loop.start();
+			}
+			this.loops.get(0).runAndWait(() -> {
+				try {
+					this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
+				}
+				catch (IOException ex) {
+					throw new PipeException("could not register the listener of pipe '" + name() + "'", ex);
+				}
+			}, Duration.ofSeconds(10));
 		}
-		CompletableFuture<Void> registered = new CompletableFuture<>();
-		this.loops.get(0).execute(() -> {
-			try {
-				this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
-				registered.complete(null);
-			}
-			catch (IOException ex) {
-				registered.completeExceptionally(ex);
-			}
-		});
-		registered.join();
+		catch (RuntimeException ex) {
+			closeListener();
+			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+			releaseResources();
+			throw ex;
+		}
 		changeState(EndpointState.LISTENING, null);
 		logger.info("Pipe '{}' listening on {}", name(), this.path);
 	}
@@ -140,12 +144,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	@Override
 	protected void stopConnecting() {
-		CompletableFuture<Void> closed = new CompletableFuture<>();
-		this.loops.get(0).execute(() -> {
-			closeListener();
-			closed.complete(null);
-		});
-		closed.join();
+		this.loops.get(0).runAndWait(this::closeListener, Duration.ofSeconds(10));
 		SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
 	}
 

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import com.sun.jna.Native;
 import com.sun.jna.WString;
@@ -62,26 +60,19 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	protected void doStart() {
 		this.security = PipeSecurity.currentUserOnly();
 		this.loop.start();
-		CompletableFuture<Void> first = new CompletableFuture<>();
-		this.loop.execute(() -> {
-			try {
+		try {
+			this.loop.runAndWait(() -> {
 				listen(true);
 				for (int i = 1; i < PENDING_INSTANCES; i++) {
 					listen(false);
 				}
-				first.complete(null);
-			}
-			catch (RuntimeException ex) {
-				first.completeExceptionally(ex);
-			}
-		});
-		try {
-			first.join();
+			}, Duration.ofSeconds(10));
 		}
-		catch (CompletionException ex) {
+		catch (RuntimeException ex) {
+			this.loop.runAndWait(this::closeListening, Duration.ofSeconds(10));
 			this.loop.shutdownAndJoin(Duration.ofSeconds(5));
 			this.security.close();
-			throw (RuntimeException) ex.getCause();
+			throw ex;
 		}
 		changeState(EndpointState.LISTENING, null);
 		logger.info("Pipe '{}' listening on {}", name(), this.path);
@@ -176,16 +167,15 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void stopConnecting() {
-		CompletableFuture<Void> closed = new CompletableFuture<>();
-		this.loop.execute(() -> {
-			for (Listening instance : this.listening) {
-				K.CancelIoEx(instance.pipe, null);
-				K.CloseHandle(instance.pipe);
-			}
-			this.listening.clear();
-			closed.complete(null);
-		});
-		closed.join();
+		this.loop.runAndWait(this::closeListening, Duration.ofSeconds(10));
+	}
+
+	private void closeListening() {
+		for (Listening instance : this.listening) {
+			K.CancelIoEx(instance.pipe, null);
+			K.CloseHandle(instance.pipe);
+		}
+		this.listening.clear();
 	}
 
 	@Override

@@ -85,10 +85,11 @@ class UnixBadPeerIntegrationTests extends UnixEndpoints {
 		client(goodHandler);
 		PipeConnection good = awaitConnection(goodHandler);
 		PipeConnection goodOnServer = awaitConnection(serverHandler);
-		String script = String.join("\n", "import socket, struct, sys, time",
-				"s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)", "s.connect(sys.argv[1])",
-				"s.sendall(struct.pack('>i', 1000) + b'x' * 10)", "print('ready', flush=True)", "time.sleep(120)");
-		Process peer = new ProcessBuilder("python3", "-c", script, server.address()).redirectErrorStream(true).start();
+		String java = ProcessHandle.current().info().command().orElse("java");
+		Process peer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+				PartialFramePeer.class.getName(), server.address())
+			.redirectErrorStream(true)
+			.start();
 		try {
 			BufferedReader output = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
 			assertThat(output.readLine()).isEqualTo("ready");
