@@ -220,6 +220,51 @@ public abstract class TransportContractTests extends EndpointsFixture {
 	}
 
 	@Test
+	void aSlowListenerPushesBackOnTheSenderAndNothingIsLost() throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			CountDownLatch release = new CountDownLatch(1);
+			RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			PipeOptions serverOptions = PipeOptions.builder()
+				.maxMessageSize(16 * 1024)
+				.maxQueuedBytes(256 * 1024)
+				.dispatchExecutor(executor)
+				.build();
+			server(serverOptions, serverHandler);
+			RecordingHandler clientHandler = new RecordingHandler();
+			client(clientHandler);
+			PipeConnection connection = awaitConnection(clientHandler);
+			int count = 2_000;
+			List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				sends.add(connection.send(ByteBuffer.allocate(8 * 1024).putInt(i).array()));
+			}
+			await().atMost(20, TimeUnit.SECONDS)
+				.untilAsserted(() -> assertThat(connection.queuedBytes()).as("bytes the server does not take")
+					.isGreaterThan(8L * 1024 * 1024));
+			assertThat(serverHandler.messageCount()).as("messages read while the listener is stuck")
+				.isLessThan(count / 2);
+			release.countDown();
+			await().atMost(60, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == count);
+			assertThat(sends).allSatisfy((send) -> assertThat(send).succeedsWithin(10, TimeUnit.SECONDS));
+			List<byte[]> received = serverHandler.messages.values().iterator().next();
+			for (int i = 0; i < count; i++) {
+				assertThat(ByteBuffer.wrap(received.get(i)).getInt()).isEqualTo(i);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
 	void serverSendsToEveryClientAndEachSendReportsItsBytes() throws Exception {
 		RecordingHandler serverHandler = new RecordingHandler();
 		PipeEndpoint server = server(serverHandler);

@@ -41,6 +41,12 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private final Executor dispatcher;
 
+	private final boolean inline;
+
+	private final AtomicLong inboundBytes = new AtomicLong();
+
+	private final AtomicBoolean readingPaused = new AtomicBoolean();
+
 	private final int maxMessageSize;
 
 	private final long maxQueuedBytes;
@@ -68,8 +74,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		this.endpoint = endpoint;
 		this.handler = endpoint.handler();
 		PipeOptions options = endpoint.options();
-		this.dispatcher = (options.dispatchExecutor() != null) ? new SerialExecutor(options.dispatchExecutor())
-				: Runnable::run;
+		this.inline = options.dispatchExecutor() == null;
+		this.dispatcher = this.inline ? Runnable::run : new SerialExecutor(options.dispatchExecutor());
 		this.maxMessageSize = options.maxMessageSize();
 		this.maxQueuedBytes = options.maxQueuedBytes();
 	}
@@ -182,12 +188,58 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Hands one whole received message to the handler, in order.
+	 * Hands one whole received message to the handler, in order. With an executor, messages
+	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()}: above it the
+	 * connection stops reading, so the peer's sends back up rather than this process's memory;
+	 * it reads again once half of them were handled.
 	 * @param message the message
 	 */
 	protected final void deliver(byte[] message) {
-		dispatch(() -> this.handler.onMessage(this, message), "message");
+		if (this.inline) {
+			dispatch(() -> this.handler.onMessage(this, message), "message");
+			return;
+		}
+		long cost = OutboundMessage.cost(message.length);
+		long waiting = this.inboundBytes.addAndGet(cost);
+		dispatch(() -> {
+			try {
+				this.handler.onMessage(this, message);
+			}
+			finally {
+				handled(cost);
+			}
+		}, "message");
+		if (waiting > this.maxQueuedBytes && this.readingPaused.compareAndSet(false, true)) {
+			logger.debug("Connection {} on pipe '{}' pauses reading: {} bytes wait for the handler", this.id,
+					pipeName(), waiting);
+			pauseReading();
+		}
 	}
+
+	private void handled(long cost) {
+		long waiting = this.inboundBytes.addAndGet(-cost);
+		if (waiting <= this.maxQueuedBytes / 2 && this.readingPaused.compareAndSet(true, false)) {
+			resumeReading();
+		}
+	}
+
+	/**
+	 * Returns whether reading is paused because the handler is behind.
+	 * @return {@code true} while paused
+	 */
+	protected final boolean isReadingPaused() {
+		return this.readingPaused.get();
+	}
+
+	/**
+	 * Stops reading until {@link #resumeReading()}. Called on the I/O thread.
+	 */
+	protected abstract void pauseReading();
+
+	/**
+	 * Starts reading again. Called on any thread; the platform hops to its I/O thread.
+	 */
+	protected abstract void resumeReading();
 
 	/**
 	 * Tells the handler that the connection is open. The endpoint lists it from now on.

@@ -192,7 +192,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				}
 				buffer.flip();
 				this.decoder.decode(buffer, this::deliver);
-				if (!isOpen() || buffer.limit() < buffer.capacity()) {
+				if (!isOpen() || isReadingPaused() || buffer.limit() < buffer.capacity()) {
 					return;
 				}
 			}
@@ -317,9 +317,26 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void setWriteInterest(boolean interested) {
-		if (this.writeInterest != interested && this.key != null && this.key.isValid()) {
+		if (this.writeInterest != interested) {
 			this.writeInterest = interested;
-			this.key.interestOps(interested ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+			updateInterest();
+		}
+	}
+
+	@Override
+	protected void pauseReading() {
+		updateInterest();
+	}
+
+	@Override
+	protected void resumeReading() {
+		this.loop.execute(this::updateInterest);
+	}
+
+	private void updateInterest() {
+		if (this.key != null && this.key.isValid()) {
+			this.key.interestOps((isReadingPaused() ? 0 : SelectionKey.OP_READ)
+					| (this.writeInterest ? SelectionKey.OP_WRITE : 0));
 		}
 	}
 

@@ -60,6 +60,9 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private volatile boolean closing;
 
+	/** No read is in flight because reading is paused. I/O thread only. */
+	private boolean readIdle;
+
 	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
 			boolean serverSide) {
 		super(endpoint, peer);
@@ -130,7 +133,12 @@ final class WindowsConnection extends AbstractPipeConnection {
 		if (error == 0) {
 			byte[] message = take(bytes);
 			deliver(message);
-			readNext(this.readChunk, CHUNK);
+			if (isReadingPaused()) {
+				this.readIdle = true;
+			}
+			else {
+				readNext(this.readChunk, CHUNK);
+			}
 		}
 		else if (error == PipeKernel32.ERROR_MORE_DATA) {
 			readRestOfMessage(bytes);
@@ -144,6 +152,21 @@ final class WindowsConnection extends AbstractPipeConnection {
 	 * A message is larger than the buffer: keep what came, check the whole size against the
 	 * maximum before allocating for it, then read the rest.
 	 */
+	@Override
+	protected void pauseReading() {
+		// The next read is not started while paused; see readCompleted.
+	}
+
+	@Override
+	protected void resumeReading() {
+		this.loop.execute(() -> {
+			if (this.readIdle && !isReadingPaused()) {
+				this.readIdle = false;
+				readNext(this.readChunk, CHUNK);
+			}
+		});
+	}
+
 	private void readRestOfMessage(int bytes) {
 		IntByReference left = new IntByReference();
 		int remaining = K.PeekNamedPipe(this.pipe, null, 0, null, null, left) ? left.getValue() : 0;
