@@ -38,7 +38,9 @@ public class AsyncIpcProperties {
 
 	/**
 	 * Most bytes each connection may have queued and not yet written. A send beyond it fails
-	 * its future with OutboundQueueFullException.
+	 * its future with OutboundQueueFullException. Also the most bytes of received messages
+	 * that may wait for a listener on the executor: above it the connection stops reading
+	 * until the listener catches up.
 	 */
 	private DataSize maxQueuedBytes = DataSize.ofMegabytes(64);
 

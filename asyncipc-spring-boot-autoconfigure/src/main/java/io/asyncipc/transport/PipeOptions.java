@@ -72,8 +72,10 @@ public final class PipeOptions {
 	}
 
 	/**
-	 * Returns how many bytes each connection may have queued and not yet written.
-	 * @return the outbound queue limit
+	 * Returns how many bytes each connection may have queued and not yet written; with a
+	 * {@link #dispatchExecutor()}, also how many bytes of received messages may wait for the
+	 * handler before the connection stops reading.
+	 * @return the queue limit
 	 */
 	public long maxQueuedBytes() {
 		return this.maxQueuedBytes;
