@@ -1,5 +1,7 @@
 package io.asyncipc.autoconfigure;
 
+import java.util.Locale;
+
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.EndpointStatus;
@@ -29,7 +31,7 @@ public class PipeHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("name", this.container.getName())
-			.withDetail("role", this.container.getRole().name().toLowerCase())
+			.withDetail("role", this.container.getRole().name().toLowerCase(Locale.ROOT))
 			.withDetail("mode", this.container.getMode());
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 
@@ -87,7 +86,7 @@ public class MessagingPipeListenerAdapter {
 	private void reply(Object result, PipeConnection connection) {
 		byte[] bytes;
 		try {
-			bytes = PayloadBytes.of(result, this.messageConverter, null);
+			bytes = PayloadBytes.of(result, this.messageConverter);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Listener '{}' returned a {} that cannot be sent on connection {}", this.id,
@@ -100,35 +99,6 @@ public class MessagingPipeListenerAdapter {
 						error.getMessage());
 			}
 		});
-	}
-
-	/**
-	 * Turns a payload, or a whole {@link Message}, into the bytes that go on the wire.
-	 */
-	static final class PayloadBytes {
-
-		private PayloadBytes() {
-		}
-
-		static byte[] of(Object value, MessageConverter converter, MessageHeaders headers) {
-			Object payload = value;
-			MessageHeaders messageHeaders = headers;
-			if (value instanceof Message<?> message) {
-				payload = message.getPayload();
-				messageHeaders = message.getHeaders();
-			}
-			if (payload instanceof byte[] bytes) {
-				return bytes;
-			}
-			Message<?> converted = converter.toMessage(payload, messageHeaders);
-			if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
-				throw new org.springframework.messaging.converter.MessageConversionException(
-						"No message converter turns a " + payload.getClass().getName() + " into bytes; send byte[] or "
-								+ "String, put Jackson on the classpath for JSON, or add a MessageConverter bean");
-			}
-			return bytes;
-		}
-
 	}
 
 }

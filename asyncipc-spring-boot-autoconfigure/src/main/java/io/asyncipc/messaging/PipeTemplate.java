@@ -83,7 +83,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	public CompletableFuture<SendResult> sendAsync(String connectionId, Message<?> message) {
 		byte[] bytes;
 		try {
-			bytes = MessagingPipeListenerAdapter.PayloadBytes.of(message, getMessageConverter(), null);
+			bytes = PayloadBytes.of(message, getMessageConverter());
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -255,7 +256,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
 	@Override
 	public String toString() {
-		return this.role.name().toLowerCase() + " pipe '" + this.name + "' at " + address();
+		return this.role.name().toLowerCase(Locale.ROOT) + " pipe '" + this.name + "' at " + address();
 	}
 
 }
