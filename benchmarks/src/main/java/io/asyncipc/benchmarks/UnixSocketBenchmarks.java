@@ -6,16 +6,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
-import io.asyncipc.transport.PipeConnection;
-import io.asyncipc.transport.PipeEndpoint;
-import io.asyncipc.transport.PipeHandler;
-import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.unix.UnixSocketAddresses;
 import io.asyncipc.transport.unix.UnixSocketTransport;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -86,42 +80,14 @@ public class UnixSocketBenchmarks {
 	 */
 	abstract static class AsyncIpcPeer {
 
-		final AtomicReference<CompletableFuture<byte[]>> reply = new AtomicReference<>();
-
 		ForkedPeer peer;
 
-		PipeEndpoint client;
-
-		PipeConnection connection;
+		ReplyClient client;
 
 		void open(String mode) throws Exception {
 			String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 			this.peer = new ForkedPeer(mode, name);
-			CountDownLatch connected = new CountDownLatch(1);
-			this.client = new UnixSocketTransport().createClient(name, PipeOptions.builder().daemonThreads(true).build(),
-					new PipeHandler() {
-						@Override
-						public void onConnected(PipeConnection connection) {
-							AsyncIpcPeer.this.connection = connection;
-							connected.countDown();
-						}
-
-						@Override
-						public void onMessage(PipeConnection connection, byte[] message) {
-							AsyncIpcPeer.this.reply.get().complete(message);
-						}
-					});
-			this.client.start();
-			if (!connected.await(10, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("benchmark client did not connect");
-			}
-		}
-
-		byte[] exchange(byte[] message) throws Exception {
-			CompletableFuture<byte[]> future = new CompletableFuture<>();
-			this.reply.set(future);
-			this.connection.send(message);
-			return future.get(10, TimeUnit.SECONDS);
+			this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
 		}
 
 		@TearDown(Level.Trial)
@@ -143,21 +109,11 @@ public class UnixSocketBenchmarks {
 		}
 
 		byte[] roundTrip() throws Exception {
-			return exchange(this.message);
+			return this.client.exchange(this.message);
 		}
 
 		byte[] roundTripSpinning() {
-			CompletableFuture<byte[]> future = new CompletableFuture<>();
-			this.reply.set(future);
-			this.connection.send(this.message);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (!future.isDone()) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("no reply within 10 s");
-				}
-				Thread.onSpinWait();
-			}
-			return future.join();
+			return this.client.exchangeSpinning(this.message);
 		}
 
 	}
@@ -178,9 +134,9 @@ public class UnixSocketBenchmarks {
 
 		long sendBatch() throws Exception {
 			for (int i = 0; i < BATCH; i++) {
-				this.connection.send(this.message);
+				this.client.send(this.message);
 			}
-			long count = ByteBuffer.wrap(exchange(new byte[0])).getLong();
+			long count = ByteBuffer.wrap(this.client.exchange(new byte[0])).getLong();
 			if (count != BATCH) {
 				throw new IllegalStateException("peer counted " + count + " of " + BATCH);
 			}

@@ -5,20 +5,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
-import io.asyncipc.transport.PipeConnection;
-import io.asyncipc.transport.PipeEndpoint;
-import io.asyncipc.transport.PipeHandler;
-import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.benchmarks.ReplyClient;
 import io.asyncipc.transport.windows.WindowsIoMode;
 import io.asyncipc.transport.windows.WindowsPipeTransport;
 
@@ -35,6 +30,8 @@ public final class WindowsPipeHarness {
 	private static final int ROUND_TRIPS = 2_000;
 
 	private static final int BATCHES = 15;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	private final String peer;
 
@@ -87,7 +84,7 @@ public final class WindowsPipeHarness {
 	 */
 	private double javaRoundTrip(WindowsIoMode mode, int size, boolean spinning) throws Exception {
 		String name = pipeName();
-		try (NativeServer server = new NativeServer(this.peer, "server", name); Client client = new Client(mode, name)) {
+		try (NativeServer server = new NativeServer(this.peer, "server", name); ReplyClient client = new ReplyClient(new WindowsPipeTransport(mode), name, TIMEOUT)) {
 			byte[] message = new byte[size];
 			long[] samples = new long[ROUND_TRIPS];
 			for (int i = -ROUND_TRIPS / 10; i < ROUND_TRIPS; i++) {
@@ -110,13 +107,13 @@ public final class WindowsPipeHarness {
 	 */
 	private double javaOneWay(WindowsIoMode mode, int size, int count) throws Exception {
 		String name = pipeName();
-		try (NativeServer server = new NativeServer(this.peer, "sink", name); Client client = new Client(mode, name)) {
+		try (NativeServer server = new NativeServer(this.peer, "sink", name); ReplyClient client = new ReplyClient(new WindowsPipeTransport(mode), name, TIMEOUT)) {
 			byte[] message = new byte[size];
 			double[] perMessage = new double[BATCHES];
 			for (int batch = -2; batch < BATCHES; batch++) {
 				long start = System.nanoTime();
 				for (int i = 0; i < count; i++) {
-					client.connection.send(message);
+					client.send(message);
 				}
 				long counted = ByteBuffer.wrap(client.exchange(new byte[0])).getLong();
 				long elapsed = System.nanoTime() - start;
@@ -187,66 +184,6 @@ public final class WindowsPipeHarness {
 		@Override
 		public void close() throws InterruptedException {
 			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-		}
-
-	}
-
-	/**
-	 * An AsyncIPC client whose replies complete the future of the last exchange.
-	 */
-	private static final class Client implements AutoCloseable {
-
-		private final AtomicReference<CompletableFuture<byte[]>> reply = new AtomicReference<>();
-
-		private final PipeEndpoint endpoint;
-
-		private PipeConnection connection;
-
-		Client(WindowsIoMode mode, String name) throws InterruptedException {
-			CountDownLatch connected = new CountDownLatch(1);
-			this.endpoint = new WindowsPipeTransport(mode).createClient(name,
-					PipeOptions.builder().daemonThreads(true).build(), new PipeHandler() {
-						@Override
-						public void onConnected(PipeConnection connection) {
-							Client.this.connection = connection;
-							connected.countDown();
-						}
-
-						@Override
-						public void onMessage(PipeConnection connection, byte[] message) {
-							Client.this.reply.get().complete(message);
-						}
-					});
-			this.endpoint.start();
-			if (!connected.await(30, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("benchmark client did not connect");
-			}
-		}
-
-		byte[] exchange(byte[] message) throws Exception {
-			CompletableFuture<byte[]> future = new CompletableFuture<>();
-			this.reply.set(future);
-			this.connection.send(message);
-			return future.get(60, TimeUnit.SECONDS);
-		}
-
-		byte[] exchangeSpinning(byte[] message) {
-			CompletableFuture<byte[]> future = new CompletableFuture<>();
-			this.reply.set(future);
-			this.connection.send(message);
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (!future.isDone()) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("no reply within 60 s");
-				}
-				Thread.onSpinWait();
-			}
-			return future.join();
-		}
-
-		@Override
-		public void close() {
-			this.endpoint.close();
 		}
 
 	}
