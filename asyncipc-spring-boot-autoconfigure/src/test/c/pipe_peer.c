@@ -111,23 +111,19 @@ static void sink(HANDLE pipe) {
     free(buffer);
 }
 
-static DWORD WINAPI serve_echo(LPVOID arg) {
+/* What each server thread does with its client: echo or sink. */
+static void (*serve_client)(HANDLE);
+
+static DWORD WINAPI serve(LPVOID arg) {
     HANDLE pipe = (HANDLE) arg;
-    echo(pipe);
+    serve_client(pipe);
     DisconnectNamedPipe(pipe);
     CloseHandle(pipe);
     return 0;
 }
 
-static DWORD WINAPI serve_sink(LPVOID arg) {
-    HANDLE pipe = (HANDLE) arg;
-    sink(pipe);
-    DisconnectNamedPipe(pipe);
-    CloseHandle(pipe);
-    return 0;
-}
-
-static void run_server(LPTHREAD_START_ROUTINE serve) {
+static void run_server(void (*handler)(HANDLE)) {
+    serve_client = handler;
     int first = 1;
     for (;;) {
         HANDLE pipe = CreateNamedPipeA(path, PIPE_ACCESS_DUPLEX | (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
@@ -216,10 +212,10 @@ int main(int argc, char **argv) {
     snprintf(path, sizeof path, "\\\\.\\pipe\\%s", argv[2]);
     const char *mode = argv[1];
     if (!strcmp(mode, "server")) {
-        run_server(serve_echo);
+        run_server(echo);
     }
     else if (!strcmp(mode, "sink")) {
-        run_server(serve_sink);
+        run_server(sink);
     }
     else if (!strcmp(mode, "client") && argc >= 4) {
         HANDLE pipe = connect_client();
