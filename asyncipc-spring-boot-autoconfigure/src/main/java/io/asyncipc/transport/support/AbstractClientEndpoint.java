@@ -127,13 +127,4 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 		ioThread().shutdownAndJoin(Duration.ofSeconds(10));
 	}
 
-	/**
-	 * Returns whether the endpoint is stopping or stopped.
-	 * @return {@code true} once {@link #stop(Duration)} began
-	 */
-	protected final boolean isStopping() {
-		EndpointState state = state();
-		return state == EndpointState.STOPPING || state == EndpointState.STOPPED;
-	}
-
 }

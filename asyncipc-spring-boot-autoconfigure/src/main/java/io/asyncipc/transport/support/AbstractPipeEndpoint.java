@@ -112,7 +112,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	@Override
 	public final void stop(Duration timeout) {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state == EndpointState.STOPPED || this.state == EndpointState.STOPPING) {
+			if (isStopping()) {
 				return;
 			}
 			if (this.state == EndpointState.NEW) {
@@ -163,6 +163,15 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	@Override
 	public EndpointStatus status() {
 		return new EndpointStatus(this.state, this.connections.size(), this.failedAttempts, this.lastError);
+	}
+
+	/**
+	 * Returns whether the endpoint is stopping or stopped.
+	 * @return {@code true} once {@link #stop(Duration)} began
+	 */
+	protected final boolean isStopping() {
+		EndpointState current = this.state;
+		return current == EndpointState.STOPPING || current == EndpointState.STOPPED;
 	}
 
 	/**

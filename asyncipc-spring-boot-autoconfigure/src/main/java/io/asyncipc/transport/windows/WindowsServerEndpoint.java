@@ -160,11 +160,6 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		}
 	}
 
-	private boolean isStopping() {
-		EndpointState state = state();
-		return state == EndpointState.STOPPING || state == EndpointState.STOPPED;
-	}
-
 	@Override
 	protected void stopConnecting() {
 		this.loop.runAndWait(this::closeListening, Duration.ofSeconds(10));
