@@ -25,6 +25,13 @@ public enum EndpointState {
 	STOPPING,
 
 	/** Stopped, with every thread, descriptor and file released. */
-	STOPPED
+	STOPPED,
+
+	/**
+	 * Failed: an I/O thread died or could not be kept going. Its connections were closed and
+	 * their sends failed; {@link EndpointStatus#lastError()} holds the cause. A client tries to
+	 * recover on its own; a server stays failed until it is stopped.
+	 */
+	FAILED
 
 }

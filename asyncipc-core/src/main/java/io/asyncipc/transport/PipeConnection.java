@@ -52,6 +52,16 @@ public interface PipeConnection {
 	long queuedBytes();
 
 	/**
+	 * Returns whether sends are welcome: {@code false} once the queued bytes rose above the
+	 * high watermark (half of {@link PipeOptions#maxQueuedBytes()}), {@code true} again once
+	 * they fell below the low watermark (a quarter of it). A change is reported through
+	 * {@link PipeHandler#onWritabilityChanged(PipeConnection, boolean)}. Sends still succeed
+	 * while not writable, until the queue is full.
+	 * @return whether the outbound queue is below its high watermark
+	 */
+	boolean isWritable();
+
+	/**
 	 * Closes the connection. Queued messages that were not written yet fail with
 	 * {@link PipeClosedException}. The handler sees {@link DisconnectReason#LOCAL_CLOSE}.
 	 */

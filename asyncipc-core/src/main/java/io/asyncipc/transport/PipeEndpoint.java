@@ -3,6 +3,7 @@ package io.asyncipc.transport;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A server or client end of a named pipe.
@@ -45,6 +46,14 @@ public interface PipeEndpoint extends AutoCloseable {
 	 * @param timeout how long queued messages may take to drain
 	 */
 	void stop(Duration timeout);
+
+	/**
+	 * Stops as {@link #stop(Duration)} does, without waiting: the returned future completes
+	 * once the endpoint is stopped, within about {@code timeout}.
+	 * @param timeout how long the whole stop may take
+	 * @return a future that completes when the endpoint has stopped
+	 */
+	CompletableFuture<Void> stopAsync(Duration timeout);
 
 	/**
 	 * Stops with a drain timeout of five seconds.

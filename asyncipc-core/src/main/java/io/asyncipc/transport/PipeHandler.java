@@ -43,6 +43,15 @@ public interface PipeHandler {
 	}
 
 	/**
+	 * A connection's outbound queue crossed a watermark: see {@link PipeConnection#isWritable()}.
+	 * Called like {@link #onMessage}, in order with the connection's other calls.
+	 * @param connection the connection
+	 * @param writable whether it is writable now
+	 */
+	default void onWritabilityChanged(PipeConnection connection, boolean writable) {
+	}
+
+	/**
 	 * The endpoint changed state. Called on the endpoint's own thread.
 	 * @param endpoint the endpoint
 	 * @param state the new state

@@ -101,6 +101,11 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	@Override
+	public boolean isWritable() {
+		return true;
+	}
+
+	@Override
 	public long queuedBytes() {
 		return this.queuedBytes.get();
 	}

@@ -130,6 +130,15 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 		}
 	}
 
+	@Override
+	public CompletableFuture<Void> stopAsync(Duration timeout) {
+		return CompletableFuture.runAsync(() -> stop(timeout), (task) -> {
+			Thread thread = new Thread(task, "asyncipc-" + this.name + "-stop");
+			thread.setDaemon(true);
+			thread.start();
+		});
+	}
+
 	/**
 	 * Stops accepting new clients (server) or connecting (client).
 	 */

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.asyncipc.transport.BlockingOperationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public abstract class IoThread {
 
 	private static final Logger logger = LoggerFactory.getLogger(IoThread.class);
+
+	private static final ThreadLocal<IoThread> CURRENT = new ThreadLocal<>();
 
 	private final Thread thread;
 
@@ -65,6 +68,29 @@ public abstract class IoThread {
 	 */
 	public boolean inLoop() {
 		return Thread.currentThread() == this.thread;
+	}
+
+	/**
+	 * Returns whether the calling thread is an I/O thread of any endpoint.
+	 * @return {@code true} on an I/O thread
+	 */
+	public static boolean isIoThread() {
+		return CURRENT.get() != null;
+	}
+
+	/**
+	 * Fails at once if the calling thread is an I/O thread, where waiting would stall its
+	 * connections or wait for itself.
+	 * @param call the call that would wait, as the user wrote it
+	 * @param instead what to do instead
+	 * @throws BlockingOperationException on an I/O thread
+	 */
+	public static void checkNotBlocking(String call, String instead) {
+		IoThread current = CURRENT.get();
+		if (current != null) {
+			throw new BlockingOperationException(call + " would block I/O thread " + current.name()
+					+ ", which serves this and other connections; " + instead);
+		}
 	}
 
 	/**
@@ -170,6 +196,7 @@ public abstract class IoThread {
 	}
 
 	private void run() {
+		CURRENT.set(this);
 		try {
 			started();
 			while (this.running) {

@@ -18,7 +18,7 @@ final class PeerCredentials {
 
 	static PeerIdentity of(SocketChannel channel) throws IOException {
 		UnixDomainPrincipal principal = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-		return new PeerIdentity(principal.user().getName(), PeerProcessIds.of(channel));
+		return PeerIdentity.of(principal.user().getName(), PeerProcessIds.of(channel));
 	}
 
 	static boolean isLocalUser(PeerIdentity peer) {

@@ -121,7 +121,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			peer = PeerCredentials.of(channel);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
-			rejected(new PeerIdentity("unknown", OptionalLong.empty()), "its credentials could not be read: " + ex);
+			rejected(PeerIdentity.of("unknown", OptionalLong.empty()), "its credentials could not be read: " + ex);
 			channel.close();
 			return;
 		}

@@ -28,10 +28,10 @@ final class PipePeers {
 			account = ProcessUsers.userOf(pid);
 		}
 		catch (PipeException ex) {
-			throw new RefusedPeerException(new PeerIdentity("unknown", OptionalLong.of(pid)),
+			throw new RefusedPeerException(PeerIdentity.of("unknown", OptionalLong.of(pid)),
 					"its user could not be read: " + ex.getMessage());
 		}
-		PeerIdentity peer = new PeerIdentity(ProcessUsers.nameOf(account), OptionalLong.of(pid));
+		PeerIdentity peer = PeerIdentity.of(ProcessUsers.nameOf(account), OptionalLong.of(pid));
 		if (!ProcessUsers.isCurrentUser(account)) {
 			throw new RefusedPeerException(peer, "it runs as OS user '" + peer.user() + "', and only '"
 					+ ProcessUsers.nameOf(ProcessUsers.current()) + "' may connect");

@@ -137,7 +137,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		PeerIdentity peer;
 		try {
 			if (!K.GetNamedPipeClientProcessId(pipe, pid)) {
-				throw new PipePeers.RefusedPeerException(new PeerIdentity("unknown", OptionalLong.empty()),
+				throw new PipePeers.RefusedPeerException(PeerIdentity.of("unknown", OptionalLong.empty()),
 						WindowsErrors.describe("GetNamedPipeClientProcessId", Native.getLastError()));
 			}
 			peer = PipePeers.identify(pid.getValue());
