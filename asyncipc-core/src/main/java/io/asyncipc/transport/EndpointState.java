@@ -32,6 +32,38 @@ public enum EndpointState {
 	 * their sends failed; {@link EndpointStatus#lastError()} holds the cause. A client tries to
 	 * recover on its own; a server stays failed until it is stopped.
 	 */
-	FAILED
+	FAILED;
+
+	/**
+	 * Returns whether an endpoint may move from this state to another. Staying in a state is
+	 * always allowed. The legal moves:
+	 * <pre>
+	 * NEW          -&gt; LISTENING | CONNECTING | STOPPING | STOPPED | FAILED
+	 * LISTENING    -&gt; STOPPING | FAILED
+	 * CONNECTING   -&gt; CONNECTED | RECONNECTING | STOPPING | FAILED
+	 * CONNECTED    -&gt; RECONNECTING | STOPPING | FAILED
+	 * RECONNECTING -&gt; CONNECTING | STOPPING | FAILED
+	 * FAILED       -&gt; RECONNECTING (a client recovering) | STOPPING
+	 * STOPPING     -&gt; STOPPED
+	 * STOPPED      -&gt; (none)
+	 * </pre>
+	 * @param next the state to move to
+	 * @return whether the move is legal
+	 */
+	public boolean canMoveTo(EndpointState next) {
+		if (next == this) {
+			return true;
+		}
+		return switch (this) {
+			case NEW -> next != CONNECTED && next != RECONNECTING;
+			case LISTENING -> next == STOPPING || next == FAILED;
+			case CONNECTING -> next == CONNECTED || next == RECONNECTING || next == STOPPING || next == FAILED;
+			case CONNECTED, RECONNECTING -> next == ((this == CONNECTED) ? RECONNECTING : CONNECTING)
+					|| next == STOPPING || next == FAILED;
+			case FAILED -> next == RECONNECTING || next == STOPPING;
+			case STOPPING -> next == STOPPED;
+			case STOPPED -> false;
+		};
+	}
 
 }

@@ -14,13 +14,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The reconnect policy every platform's client shares: connect in the background on the I/O
  * thread, retry with exponential backoff while the server is missing, reconnect the same way
- * when it goes away, and report each change of state.
+ * when it goes away, recover on a new I/O thread when the old one died, and report each change
+ * of state.
+ * <p>
+ * Every step moves the state first and goes on only if the move was legal: a connect that
+ * completes while the client stops finds the state {@code STOPPING}, closes what it opened and
+ * does nothing else.
  */
 public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractClientEndpoint.class);
 
 	private final Backoff backoff;
+
+	private volatile IoThread ioThread;
 
 	private IoThread.Timer retry;
 
@@ -36,10 +43,18 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 	}
 
 	/**
-	 * Returns the I/O thread that connects and serves the connection.
+	 * Creates a new I/O thread, not started: at start, and to recover when the last one died.
 	 * @return the I/O thread
 	 */
-	protected abstract IoThread ioThread();
+	protected abstract IoThread newIoThread();
+
+	/**
+	 * Returns the I/O thread that connects and serves the connection now.
+	 * @return the I/O thread
+	 */
+	protected final IoThread ioThread() {
+		return this.ioThread;
+	}
 
 	/**
 	 * Makes one connection attempt, on the I/O thread. It ends, maybe later, in
@@ -54,27 +69,33 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void doStart() {
-		ioThread().start();
-		changeState(EndpointState.CONNECTING, null);
-		ioThread().execute(this::attemptNow);
+		IoThread thread = newIoThread();
+		supervise(thread);
+		this.ioThread = thread;
+		thread.start();
+		moveTo(EndpointState.CONNECTING, null);
+		thread.execute(this::attemptNow);
 	}
 
 	private void attemptNow() {
-		if (isStopping()) {
-			return;
-		}
 		this.retry = null;
-		changeState(EndpointState.CONNECTING, null);
-		attempt();
+		if (moveTo(EndpointState.CONNECTING, null)) {
+			attempt();
+		}
 	}
 
 	/**
-	 * Records a successful attempt; the platform opens its connection right after.
+	 * Records a successful attempt; the platform opens its connection right after, unless this
+	 * returns {@code false}.
+	 * @return {@code false} if the client stops meanwhile: close what the attempt opened
 	 */
-	protected final void connected() {
+	protected final boolean connected() {
+		if (!moveTo(EndpointState.CONNECTED, null)) {
+			return false;
+		}
 		this.backoff.reset();
 		attemptSucceeded();
-		changeState(EndpointState.CONNECTED, null);
+		return true;
 	}
 
 	/**
@@ -91,24 +112,42 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 	}
 
 	private void scheduleRetry(Throwable cause) {
-		if (isStopping()) {
+		if (!moveTo(EndpointState.RECONNECTING, cause)) {
 			return;
 		}
 		Duration delay = this.backoff.next();
-		changeState(EndpointState.RECONNECTING, cause);
 		logger.debug("Pipe '{}' retries {} in {}: {}", name(), address(), delay, cause.getMessage());
-		this.retry = ioThread().schedule(this::attemptNow, delay);
+		this.retry = this.ioThread.schedule(this::attemptNow, delay);
 	}
 
 	@Override
 	protected void connectionClosed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
-		if (isStopping()) {
+		Throwable error = (cause != null) ? cause : new PipeException("server closed the connection (" + reason + ")");
+		if (!moveTo(EndpointState.RECONNECTING, error)) {
 			return;
 		}
 		logger.info("Pipe '{}' lost its server ({}); reconnecting", name(), reason);
-		Throwable error = (cause != null) ? cause : new PipeException("server closed the connection (" + reason + ")");
 		attemptFailed(error);
-		ioThread().execute(() -> scheduleRetry(error));
+		Duration delay = this.backoff.next();
+		IoThread thread = this.ioThread;
+		thread.execute(() -> this.retry = thread.schedule(this::attemptNow, delay));
+	}
+
+	/**
+	 * The I/O thread died: connect again on a new one, after the usual backoff.
+	 */
+	@Override
+	protected void failed(Throwable cause) {
+		IoThread thread = newIoThread();
+		supervise(thread);
+		this.ioThread = thread;
+		thread.start();
+		if (isStopping()) {
+			thread.shutdownAndJoin(Duration.ofSeconds(1));
+			return;
+		}
+		logger.info("Pipe '{}' recovers on a new I/O thread {}", name(), thread.name());
+		thread.execute(() -> scheduleRetry(cause));
 	}
 
 	@Override

@@ -1,9 +1,7 @@
 package io.asyncipc.transport.support;
 
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,11 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every platform's connection shares: the bounded outbound queue and its futures, the
- * ordered dispatch of handler calls, and closing exactly once.
+ * What every platform's connection shares: the {@link OutboundBuffer outbound path} and its
+ * futures, the ordered dispatch of handler calls with its flow control, and closing exactly
+ * once.
  * <p>
- * A platform subclass frames and writes the queued messages on its I/O thread, and calls
- * {@link #deliver(byte[])} for each whole message it reads.
+ * A platform subclass takes queued messages with {@link #takeOutbound()}, writes their bytes,
+ * reports them with {@link #bytesWritten(long)} and then calls {@link #completeWritten()}; it
+ * calls {@link #deliver(byte[])} for each whole message it reads.
+ * <p>
+ * Threads: send futures complete on this connection's I/O thread. Handler calls run on the
+ * I/O thread with inline dispatch, or in order on the dispatch executor.
  */
 public abstract class AbstractPipeConnection implements PipeConnection {
 
@@ -43,32 +46,42 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private final boolean inline;
 
+	private final OutboundBuffer outbound;
+
 	private final AtomicLong inboundBytes = new AtomicLong();
 
 	private final AtomicBoolean readingPaused = new AtomicBoolean();
+
+	private final AtomicBoolean completionScheduled = new AtomicBoolean();
+
+	private final Runnable completer = this::scheduledCompletion;
 
 	private final int maxMessageSize;
 
 	private final long maxQueuedBytes;
 
-	private final Queue<OutboundMessage> outbound = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong queuedBytes = new AtomicLong();
-
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+	private volatile boolean shuttingDown;
+
+	private volatile CompletableFuture<Void> inboundHandled;
 
 	private volatile DisconnectReason closeReason;
 
 	private volatile Throwable closeCause;
 
-	private volatile CompletableFuture<Void> drained;
+	/** The writability last told to the handler; touched only by dispatched calls. */
+	private boolean toldWritable = true;
 
 	/**
 	 * Creates a connection.
 	 * @param endpoint the endpoint it belongs to
 	 * @param peer the identity of the process on the other end
+	 * @param frameOverhead bytes the platform writes around each payload
 	 */
-	protected AbstractPipeConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer) {
+	protected AbstractPipeConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, int frameOverhead) {
 		this.id = endpoint.nextConnectionId();
 		this.peer = peer;
 		this.endpoint = endpoint;
@@ -78,7 +91,14 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		this.dispatcher = this.inline ? Runnable::run : new SerialExecutor(options.dispatchExecutor());
 		this.maxMessageSize = options.maxMessageSize();
 		this.maxQueuedBytes = options.maxQueuedBytes();
+		this.outbound = new OutboundBuffer(this.id, frameOverhead, this.maxQueuedBytes, this::writabilityChanged);
 	}
+
+	/**
+	 * Returns the I/O thread that serves this connection.
+	 * @return the I/O thread
+	 */
+	protected abstract IoThread ioThread();
 
 	@Override
 	public String id() {
@@ -102,12 +122,12 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	@Override
 	public boolean isWritable() {
-		return true;
+		return this.outbound.isWritable() && isOpen();
 	}
 
 	@Override
 	public long queuedBytes() {
-		return this.queuedBytes.get();
+		return this.outbound.pendingBytes();
 	}
 
 	@Override
@@ -122,18 +142,16 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		long cost = OutboundMessage.cost(message.length);
-		long queued = this.queuedBytes.addAndGet(cost);
-		if (queued > this.maxQueuedBytes) {
-			release(cost);
+		long queued = this.outbound.reserve(cost, this.maxQueuedBytes);
+		if (queued >= 0) {
 			return CompletableFuture.failedFuture(new OutboundQueueFullException("outbound queue of connection "
-					+ this.id + " on pipe '" + pipeName() + "' is full: " + (queued - cost) + " bytes queued, limit "
+					+ this.id + " on pipe '" + pipeName() + "' is full: " + queued + " bytes queued, limit "
 					+ this.maxQueuedBytes + " bytes; the peer reads too slowly, or raise "
 					+ "asyncipc.max-queued-bytes (PipeOptions.maxQueuedBytes)"));
 		}
-		CompletableFuture<SendResult> future = new CompletableFuture<>();
-		this.outbound.add(new OutboundMessage(message, future));
+		CompletableFuture<SendResult> future = this.outbound.add(message);
 		if (this.closed.get()) {
-			failQueued();
+			this.outbound.failQueued(this::closedException);
 		}
 		else {
 			requestFlush();
@@ -142,7 +160,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Asks the I/O thread to write what is queued. Called after every send, from any thread.
+	 * Asks the platform to write what is queued. Called after every send, from any thread.
 	 */
 	protected abstract void requestFlush();
 
@@ -159,44 +177,55 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Takes the next queued message, for the I/O thread.
+	 * Takes the next queued message for writing. Only one thread writes at a time.
 	 * @return the next message, or {@code null} if none is queued
 	 */
-	protected final OutboundMessage pollOutbound() {
-		return this.outbound.poll();
+	protected final OutboundMessage takeOutbound() {
+		return this.outbound.take();
 	}
 
 	/**
-	 * Returns whether a message is queued, for the I/O thread.
+	 * Returns whether a message waits to be taken.
 	 * @return {@code true} if a message waits to be written
 	 */
 	protected final boolean hasOutbound() {
-		return !this.outbound.isEmpty();
+		return this.outbound.hasQueued();
 	}
 
 	/**
-	 * Completes a message's send once all of it was handed to the OS.
-	 * @param message the written message
+	 * Reports bytes the OS took, in the order the messages were taken, frames included. The
+	 * writer calls it while it still writes alone; {@link #completeWritten()} follows.
+	 * @param bytes the bytes just written
+	 * @return whether a message was written completely
 	 */
-	protected final void written(OutboundMessage message) {
-		release(message.cost());
-		message.future().complete(new SendResult(this.id, message.payload().length));
+	protected final boolean bytesWritten(long bytes) {
+		return this.outbound.written(bytes);
 	}
 
 	/**
-	 * Fails a message that was taken from the queue but not completely written.
-	 * @param message the message
+	 * Completes the futures of the messages written completely: at once on the I/O thread,
+	 * else in a task handed to it. Call once the writer stopped writing, since a future's
+	 * callback may send again.
 	 */
-	protected final void failUnwritten(OutboundMessage message) {
-		release(message.cost());
-		message.future().completeExceptionally(closedException());
+	protected final void completeWritten() {
+		if (ioThread().inLoop()) {
+			this.outbound.completeWritten();
+		}
+		else if (this.completionScheduled.compareAndSet(false, true)) {
+			ioThread().execute(this.completer);
+		}
+	}
+
+	private void scheduledCompletion() {
+		this.completionScheduled.set(false);
+		this.outbound.completeWritten();
 	}
 
 	/**
 	 * Hands one whole received message to the handler, in order. With an executor, messages
 	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()}: above it the
 	 * connection stops reading, so the peer's sends back up rather than this process's memory;
-	 * it reads again once half of them were handled.
+	 * it reads again once half of them were handled. Call on the I/O thread.
 	 * @param message the message
 	 */
 	protected final void deliver(byte[] message) {
@@ -206,6 +235,13 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}
 		long cost = OutboundMessage.cost(message.length);
 		long waiting = this.inboundBytes.addAndGet(cost);
+		// Paused before the handler can see the message, so that the handler's resume is never lost.
+		boolean pause = waiting > this.maxQueuedBytes && this.readingPaused.compareAndSet(false, true);
+		if (pause) {
+			logger.debug("Connection {} on pipe '{}' pauses reading: {} bytes wait for the handler", this.id,
+					pipeName(), waiting);
+			pauseReading();
+		}
 		dispatch(() -> {
 			try {
 				this.handler.onMessage(this, message);
@@ -214,22 +250,23 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 				handled(cost);
 			}
 		}, "message");
-		if (waiting > this.maxQueuedBytes && this.readingPaused.compareAndSet(false, true)) {
-			logger.debug("Connection {} on pipe '{}' pauses reading: {} bytes wait for the handler", this.id,
-					pipeName(), waiting);
-			pauseReading();
-		}
 	}
 
 	private void handled(long cost) {
 		long waiting = this.inboundBytes.addAndGet(-cost);
-		if (waiting <= this.maxQueuedBytes / 2 && this.readingPaused.compareAndSet(true, false)) {
+		if (waiting <= this.maxQueuedBytes / 2 && !this.shuttingDown && this.readingPaused.compareAndSet(true, false)) {
 			resumeReading();
+		}
+		if (waiting == 0) {
+			CompletableFuture<Void> future = this.inboundHandled;
+			if (future != null) {
+				future.complete(null);
+			}
 		}
 	}
 
 	/**
-	 * Returns whether reading is paused because the handler is behind.
+	 * Returns whether reading is paused, because the handler is behind or the endpoint stops.
 	 * @return {@code true} while paused
 	 */
 	protected final boolean isReadingPaused() {
@@ -247,6 +284,34 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	protected abstract void resumeReading();
 
 	/**
+	 * First steps of a graceful stop: reading stops for good, and the returned future completes
+	 * once the handler has finished every message read so far.
+	 * @return a future that completes when the messages read were handled
+	 */
+	final CompletableFuture<Void> stopReading() {
+		CompletableFuture<Void> handled = new CompletableFuture<>();
+		this.inboundHandled = handled;
+		ioThread().execute(() -> {
+			this.shuttingDown = true;
+			if (this.readingPaused.compareAndSet(false, true)) {
+				pauseReading();
+			}
+			if (this.inline || this.inboundBytes.get() == 0) {
+				handled.complete(null);
+			}
+		});
+		return handled;
+	}
+
+	/**
+	 * Returns a future that completes once nothing is queued or in flight any more.
+	 * @return the drain future
+	 */
+	final CompletableFuture<Void> whenDrained() {
+		return this.outbound.whenDrained();
+	}
+
+	/**
 	 * Tells the handler that the connection is open. The endpoint lists it from now on.
 	 */
 	protected final void opened() {
@@ -255,8 +320,9 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Marks the connection closed, exactly once: fails what is still queued, tells the handler
-	 * and the endpoint. The platform releases its own resources afterwards.
+	 * Marks the connection closed, exactly once: completes what was written, fails what was
+	 * not, tells the handler and the endpoint. Call on the I/O thread once nothing writes; the
+	 * platform releases its own resources afterwards.
 	 * @param reason why it is closed
 	 * @param cause the error behind it, or {@code null}
 	 * @return {@code true} the first time, {@code false} if it was already closed
@@ -267,7 +333,6 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}
 		this.closeReason = reason;
 		this.closeCause = cause;
-		failQueued();
 		if (reason == DisconnectReason.PROTOCOL_ERROR || reason == DisconnectReason.IO_ERROR) {
 			logger.warn("Connection {} on pipe '{}' with {} closed: {}", this.id, pipeName(), this.peer,
 					(cause != null) ? cause.getMessage() : reason);
@@ -281,31 +346,47 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Returns a future that completes once nothing is queued or in flight any more.
-	 * @return the drain future
+	 * Settles every send once the platform has closed the connection and nothing writes any
+	 * more: what the OS took completes, the rest fails. Call on the I/O thread.
 	 */
-	public final CompletableFuture<Void> whenDrained() {
-		CompletableFuture<Void> future = new CompletableFuture<>();
-		this.drained = future;
-		if (this.queuedBytes.get() == 0 || this.closed.get()) {
-			future.complete(null);
-		}
-		return future;
+	protected final void settleOutbound() {
+		this.outbound.close(this::closedException);
 	}
 
-	private void failQueued() {
-		OutboundMessage message;
-		while ((message = this.outbound.poll()) != null) {
-			failUnwritten(message);
-		}
+	/**
+	 * Tells the handler where its other calls run: a sender's thread that crossed the high
+	 * watermark hops to the I/O thread with inline dispatch. The value told is read when the
+	 * call runs, and only a change is told, so that flips racing each other end in the truth.
+	 */
+	/**
+	 * Records that the platform closed its handle or socket, after the peer could read what was
+	 * written.
+	 */
+	protected final void released() {
+		this.released.complete(null);
 	}
 
-	private void release(long cost) {
-		if (this.queuedBytes.addAndGet(-cost) == 0) {
-			CompletableFuture<Void> future = this.drained;
-			if (future != null) {
-				future.complete(null);
+	/**
+	 * Returns a future that completes once the platform released the connection.
+	 * @return the release future
+	 */
+	final CompletableFuture<Void> whenReleased() {
+		return this.released;
+	}
+
+	private void writabilityChanged(boolean writable) {
+		Runnable tell = () -> dispatch(() -> {
+			boolean now = this.outbound.isWritable();
+			if (now != this.toldWritable) {
+				this.toldWritable = now;
+				this.handler.onWritabilityChanged(this, now);
 			}
+		}, "writability");
+		if (this.inline && !ioThread().inLoop()) {
+			ioThread().execute(tell);
+		}
+		else {
+			tell.run();
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.asyncipc.transport.support;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -9,11 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
@@ -21,6 +19,7 @@ import io.asyncipc.transport.EndpointStatus;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
@@ -28,8 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every platform's endpoint shares: its state and status, the table of open
- * connections, connection ids, and the order of a graceful stop.
+ * What every platform's endpoint shares: its state machine and status, the table of open
+ * connections, connection ids, the supervision of its I/O threads, and the phases of a
+ * graceful stop.
+ * <p>
+ * The state only moves along {@link EndpointState#canMoveTo legal transitions}, atomically,
+ * so a thread that lost a race (a connect that completes while the endpoint stops) learns it
+ * from the failed move and backs out.
  */
 public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
@@ -51,7 +55,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
 	private final Object lifecycleMonitor = new Object();
 
-	private volatile EndpointState state = EndpointState.NEW;
+	private final AtomicReference<EndpointState> state = new AtomicReference<>(EndpointState.NEW);
 
 	private volatile Throwable lastError;
 
@@ -96,47 +100,97 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	@Override
 	public final void start() {
 		synchronized (this.lifecycleMonitor) {
-			if (this.state != EndpointState.NEW) {
+			if (this.state.get() != EndpointState.NEW) {
 				throw new IllegalStateException("pipe '" + this.name + "' was already started; create a new endpoint");
 			}
-			doStart();
+			try {
+				doStart();
+			}
+			catch (RuntimeException ex) {
+				this.lastError = ex;
+				moveTo(EndpointState.STOPPED, ex);
+				throw ex;
+			}
 		}
 		notifyHandler(() -> this.handler.onCreated(this));
 	}
 
 	/**
-	 * Binds and listens, or begins connecting, and sets the first state.
+	 * Binds and listens, or begins connecting, and sets the first state. On failure it releases
+	 * what it opened and throws.
 	 */
 	protected abstract void doStart();
 
+	/**
+	 * Supervises an I/O thread: if it dies, the endpoint fails. Call before starting it.
+	 * @param thread the I/O thread
+	 */
+	protected final void supervise(IoThread thread) {
+		thread.onFailure((error) -> ioThreadDied(thread, error));
+	}
+
+	/**
+	 * Stops in phases, each waiting at most for what is left of {@code timeout}:
+	 * <ol>
+	 * <li>stop accepting (server) or connecting (client);</li>
+	 * <li>stop reading;</li>
+	 * <li>let the handler finish the messages read so far, so their replies still go out;</li>
+	 * <li>drain what is queued;</li>
+	 * <li>close each connection in order, which lets the peer read what was written;</li>
+	 * <li>release the I/O threads and what the endpoint created.</li>
+	 * </ol>
+	 * @param timeout how long the phases that wait (3 to 5) may take together
+	 * @throws io.asyncipc.transport.BlockingOperationException on an I/O thread: use
+	 * {@link #stopAsync(Duration)} there
+	 */
 	@Override
 	public final void stop(Duration timeout) {
+		IoThread.checkNotBlocking("PipeEndpoint.stop(timeout)", "use stopAsync(timeout), which does not wait");
 		synchronized (this.lifecycleMonitor) {
-			if (isStopping()) {
+			if (this.state.get() == EndpointState.NEW && moveTo(EndpointState.STOPPED, null)) {
 				return;
 			}
-			if (this.state == EndpointState.NEW) {
-				changeState(EndpointState.STOPPED, null);
+			if (!moveTo(EndpointState.STOPPING, null)) {
 				return;
 			}
-			changeState(EndpointState.STOPPING, null);
+			long deadline = System.nanoTime() + timeout.toNanos();
 			stopConnecting();
-			awaitDrained(timeout);
+			List<AbstractPipeConnection> open = List.copyOf(this.connections.values());
+			await(open.stream().map(AbstractPipeConnection::stopReading), deadline,
+					"its listeners finished the messages already read");
+			await(open.stream().map(AbstractPipeConnection::whenDrained), deadline, "its queued messages drained");
 			for (AbstractPipeConnection connection : this.connections.values()) {
 				connection.close(DisconnectReason.LOCAL_SHUTDOWN);
 			}
+			await(open.stream().map(AbstractPipeConnection::whenReleased), deadline,
+					"its peers read what was written");
 			releaseResources();
-			changeState(EndpointState.STOPPED, null);
+			moveTo(EndpointState.STOPPED, null);
 		}
 	}
 
 	@Override
 	public CompletableFuture<Void> stopAsync(Duration timeout) {
-		return CompletableFuture.runAsync(() -> stop(timeout), (task) -> {
-			Thread thread = new Thread(task, "asyncipc-" + this.name + "-stop");
-			thread.setDaemon(true);
-			thread.start();
-		});
+		CompletableFuture<Void> stopped = new CompletableFuture<>();
+		Thread stopper = new Thread(() -> {
+			try {
+				stop(timeout);
+				stopped.complete(null);
+			}
+			catch (RuntimeException ex) {
+				stopped.completeExceptionally(ex);
+			}
+		}, "asyncipc-" + this.name + "-stop");
+		stopper.setDaemon(true);
+		stopper.start();
+		return stopped;
+	}
+
+	private void await(Stream<CompletableFuture<Void>> phase, long deadline, String what) {
+		CompletableFuture<?>[] futures = phase.toArray(CompletableFuture[]::new);
+		if (!Deadlines.await(CompletableFuture.allOf(futures), deadline)) {
+			logger.warn("Pipe '{}' stops before {}: the stop timeout ran out", this.name, what);
+		}
 	}
 
 	/**
@@ -150,28 +204,9 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 */
 	protected abstract void releaseResources();
 
-	private void awaitDrained(Duration timeout) {
-		List<CompletableFuture<Void>> drains = new ArrayList<>();
-		this.connections.values().forEach((connection) -> drains.add(connection.whenDrained()));
-		try {
-			CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
-				.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			logger.warn("Pipe '{}' stopped before its queued messages drained within {}; their sends fail", this.name,
-					timeout);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	@Override
 	public EndpointStatus status() {
-		return new EndpointStatus(this.state, this.connections.size(), this.failedAttempts, this.lastError);
+		return new EndpointStatus(this.state.get(), this.connections.size(), this.failedAttempts, this.lastError);
 	}
 
 	/**
@@ -179,7 +214,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 * @return {@code true} once {@link #stop(Duration)} began
 	 */
 	protected final boolean isStopping() {
-		EndpointState current = this.state;
+		EndpointState current = this.state.get();
 		return current == EndpointState.STOPPING || current == EndpointState.STOPPED;
 	}
 
@@ -188,7 +223,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 * @return the state
 	 */
 	protected final EndpointState state() {
-		return this.state;
+		return this.state.get();
 	}
 
 	@Override
@@ -202,17 +237,30 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	}
 
 	/**
-	 * Changes the state and tells the handler, if it really changed.
-	 * @param newState the new state
+	 * Moves to a state if the move is legal from the current one, atomically, and tells the
+	 * handler if the state really changed.
+	 * @param next the new state
 	 * @param cause the error behind the change, or {@code null}
+	 * @return whether the endpoint is in {@code next} now; {@code false} if the move was
+	 * illegal, for example because the endpoint stops
 	 */
-	protected final void changeState(EndpointState newState, Throwable cause) {
-		if (this.state == newState) {
-			return;
+	protected final boolean moveTo(EndpointState next, Throwable cause) {
+		EndpointState current;
+		do {
+			current = this.state.get();
+			if (current == next) {
+				return true;
+			}
+			if (!current.canMoveTo(next)) {
+				logger.debug("Pipe '{}' ({}) stays {}: no move to {}", this.name, this.role, current, next);
+				return false;
+			}
 		}
-		this.state = newState;
-		logger.debug("Pipe '{}' ({}) is now {}", this.name, this.role, newState);
-		notifyHandler(() -> this.handler.onStateChanged(this, newState, cause));
+		while (!this.state.compareAndSet(current, next));
+		logger.debug("Pipe '{}' ({}) is now {}", this.name, this.role, next);
+		EndpointState moved = next;
+		notifyHandler(() -> this.handler.onStateChanged(this, moved, cause));
+		return true;
 	}
 
 	/**
@@ -261,6 +309,36 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 * @param cause the error behind it, or {@code null}
 	 */
 	protected void connectionClosed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
+	}
+
+	/**
+	 * An I/O thread died, and this runs on it as its last act: its connections that are still
+	 * open close now, which fails their sends, and the endpoint moves to
+	 * {@link EndpointState#FAILED}, which the handler hears of.
+	 * @param thread the dead thread
+	 * @param error what killed it
+	 */
+	private void ioThreadDied(IoThread thread, Throwable error) {
+		for (AbstractPipeConnection connection : this.connections.values()) {
+			if (connection.ioThread() == thread) {
+				connection.close(DisconnectReason.IO_ERROR);
+			}
+		}
+		PipeException cause = new PipeException("I/O thread " + thread.name() + " of pipe '" + this.name
+				+ "' died: " + error, error);
+		this.lastError = cause;
+		if (moveTo(EndpointState.FAILED, cause)) {
+			logger.error("Pipe '{}' ({}) failed: {}", this.name, this.role, cause.getMessage());
+			failed(cause);
+		}
+	}
+
+	/**
+	 * Called after the endpoint moved to {@link EndpointState#FAILED}, on the dead I/O thread.
+	 * A client schedules its recovery here.
+	 * @param cause why it failed
+	 */
+	protected void failed(Throwable cause) {
 	}
 
 	private void notifyHandler(Runnable call) {

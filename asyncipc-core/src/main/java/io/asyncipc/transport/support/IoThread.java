@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.asyncipc.transport.BlockingOperationException;
 import org.slf4j.Logger;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * One I/O thread of a transport: it waits for I/O in the platform's own way (a selector, a
  * completion port, an alertable wait), and between waits runs tasks handed to it by other
  * threads and timers that are due. While idle it blocks, so an idle endpoint uses no CPU.
+ * <p>
+ * A task or timer that throws is logged and the thread goes on. If the thread dies anyway, of
+ * an {@link Error} or a failed wait, it releases what it owns as on shutdown and then tells
+ * its {@link #onFailure failure listener}, on itself, as its last act.
  */
 public abstract class IoThread {
 
@@ -35,6 +40,11 @@ public abstract class IoThread {
 
 	private volatile boolean running = true;
 
+	private volatile Throwable failure;
+
+	private volatile Consumer<Throwable> failureListener = (failure) -> {
+	};
+
 	private long timerSequence;
 
 	/**
@@ -45,6 +55,31 @@ public abstract class IoThread {
 	protected IoThread(String name, boolean daemon) {
 		this.thread = new Thread(this::run, name);
 		this.thread.setDaemon(daemon);
+	}
+
+	/**
+	 * Sets what to call if the thread dies of an error: it runs on the dying thread, after
+	 * {@link #stopped()}, so {@link #inLoop()} is still true there.
+	 * @param listener receives the error
+	 */
+	public void onFailure(Consumer<Throwable> listener) {
+		this.failureListener = listener;
+	}
+
+	/**
+	 * Returns what killed the thread.
+	 * @return the error, or {@code null} while it runs or after an orderly shutdown
+	 */
+	public Throwable failure() {
+		return this.failure;
+	}
+
+	/**
+	 * Returns whether the thread runs.
+	 * @return {@code true} between start and death
+	 */
+	public boolean isAlive() {
+		return this.thread.isAlive();
 	}
 
 	/**
@@ -208,10 +243,21 @@ public abstract class IoThread {
 			}
 		}
 		catch (Throwable ex) {
-			logger.error("I/O thread {} failed", this.thread.getName(), ex);
+			this.failure = ex;
+			this.running = false;
+			logger.error("I/O thread {} died; its connections close and its endpoint fails", this.thread.getName(), ex);
 		}
 		finally {
 			stopped();
+		}
+		Throwable died = this.failure;
+		if (died != null) {
+			try {
+				this.failureListener.accept(died);
+			}
+			catch (Throwable ex) {
+				logger.error("Could not handle the death of I/O thread {}", this.thread.getName(), ex);
+			}
 		}
 	}
 
@@ -222,7 +268,7 @@ public abstract class IoThread {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				logger.error("Task failed on I/O thread {}", this.thread.getName(), ex);
+				logger.error("Task failed on I/O thread {}; the thread goes on", this.thread.getName(), ex);
 			}
 		}
 	}
@@ -233,7 +279,12 @@ public abstract class IoThread {
 		while ((timer = this.timers.peek()) != null && timer.deadline - now <= 0) {
 			this.timers.poll();
 			if (!timer.cancelled) {
-				timer.task.run();
+				try {
+					timer.task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Timer failed on I/O thread {}; the thread goes on", this.thread.getName(), ex);
+				}
 			}
 		}
 	}

@@ -14,10 +14,7 @@ public final class OutboundMessage {
 
 	private final CompletableFuture<SendResult> future;
 
-	/**
-	 * Where the message ends in the connection's outbound byte stream, set by the transport
-	 * that frames it.
-	 */
+	/** Where the message ends in the connection's outbound byte stream. */
 	private long endPosition;
 
 	OutboundMessage(byte[] payload, CompletableFuture<SendResult> future) {
@@ -45,19 +42,11 @@ public final class OutboundMessage {
 		return (long) payloadLength + PipeOptions.MESSAGE_OVERHEAD;
 	}
 
-	/**
-	 * Returns where the message ends in the outbound stream.
-	 * @return the end position set by {@link #endPosition(long)}
-	 */
-	public long endPosition() {
+	long endPosition() {
 		return this.endPosition;
 	}
 
-	/**
-	 * Records where the message ends in the outbound stream.
-	 * @param position the stream position just after the message's last byte
-	 */
-	public void endPosition(long position) {
+	void endPosition(long position) {
 		this.endPosition = position;
 	}
 

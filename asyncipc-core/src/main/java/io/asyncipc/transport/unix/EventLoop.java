@@ -108,7 +108,10 @@ final class EventLoop extends IoThread {
 			((IoHandler) key.attachment()).onReady(key);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Unexpected error on I/O thread {}", name(), ex);
+			logger.error("Unexpected error on I/O thread {}; the thread goes on", name(), ex);
+			if (key.attachment() instanceof IoHandler handler) {
+				handler.onFailure(ex);
+			}
 		}
 	}
 
@@ -116,7 +119,7 @@ final class EventLoop extends IoThread {
 	protected void stopped() {
 		for (SelectionKey key : this.selector.keys()) {
 			if (key.attachment() instanceof IoHandler handler) {
-				handler.onLoopClosed();
+				handler.onLoopClosed(failure());
 			}
 			try {
 				key.channel().close();

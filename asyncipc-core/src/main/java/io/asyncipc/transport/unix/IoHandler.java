@@ -14,9 +14,17 @@ interface IoHandler {
 	void onReady(SelectionKey key);
 
 	/**
-	 * The loop is shutting down and will close this handler's channel.
+	 * Handling this handler's ready operations threw; the loop goes on. A connection closes.
+	 * @param error what was thrown
 	 */
-	default void onLoopClosed() {
+	default void onFailure(RuntimeException error) {
+	}
+
+	/**
+	 * The loop is shutting down, or died, and will close this handler's channel.
+	 * @param failure what killed the loop, or {@code null} for an orderly shutdown
+	 */
+	default void onLoopClosed(Throwable failure) {
 	}
 
 }

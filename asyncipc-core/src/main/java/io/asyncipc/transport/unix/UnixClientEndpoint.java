@@ -26,14 +26,11 @@ final class UnixClientEndpoint extends AbstractClientEndpoint {
 
 	private final Path path;
 
-	private final EventLoop loop;
-
 	private SocketChannel pending;
 
 	UnixClientEndpoint(String name, PipeOptions options, PipeHandler handler) {
 		super(name, options, handler);
 		this.path = UnixSocketAddresses.resolve(name);
-		this.loop = new EventLoop("asyncipc-" + name + "-client", options.daemonThreads());
 	}
 
 	@Override
@@ -42,8 +39,12 @@ final class UnixClientEndpoint extends AbstractClientEndpoint {
 	}
 
 	@Override
-	protected IoThread ioThread() {
-		return this.loop;
+	protected IoThread newIoThread() {
+		return new EventLoop("asyncipc-" + name() + "-client", options().daemonThreads());
+	}
+
+	private EventLoop loop() {
+		return (EventLoop) ioThread();
 	}
 
 	@Override
@@ -58,7 +59,7 @@ final class UnixClientEndpoint extends AbstractClientEndpoint {
 			}
 			else {
 				SocketChannel connecting = channel;
-				this.loop.register(channel, SelectionKey.OP_CONNECT, (key) -> finishConnect(key, connecting));
+				loop().register(channel, SelectionKey.OP_CONNECT, (key) -> finishConnect(key, connecting));
 			}
 		}
 		catch (IOException | PipeException ex) {
@@ -94,9 +95,11 @@ final class UnixClientEndpoint extends AbstractClientEndpoint {
 				failed(channel, new PipeException("refused " + reason));
 				return;
 			}
-			UnixConnection connection = new UnixConnection(this, server, channel, this.loop);
-			connected();
-			connection.open();
+			if (!connected()) {
+				closeQuietly(channel);
+				return;
+			}
+			new UnixConnection(this, server, channel, loop()).open();
 			logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
 		}
 		catch (IOException | RuntimeException ex) {

@@ -6,16 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PeerIdentity;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeProtocolException;
 import io.asyncipc.transport.support.AbstractPipeConnection;
 import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.IoThread;
 import io.asyncipc.transport.support.OutboundMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A connection over a Unix domain socket, served by one {@link EventLoop}.
  * <p>
  * Writing copies queued frames into one pooled direct buffer and hands the whole batch to the
- * OS in one call; each send's future completes once the OS has taken its last byte.
+ * OS in one call; each send's future completes, on the I/O thread, once the OS has taken its
+ * last byte.
  */
 final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
@@ -56,16 +56,11 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private final Runnable flushTask = this::scheduledFlush;
 
-	private final ArrayDeque<OutboundMessage> inFlight = new ArrayDeque<>();
-
-	private final List<OutboundMessage> doneOnLoop = new ArrayList<>();
-
 	private SelectionKey key;
 
 	private volatile boolean writeInterest;
 
 	private volatile long lastDirectWrite = System.nanoTime() - DIRECT_WRITE_GAP_NANOS;
-
 
 	private ByteBuffer out;
 
@@ -73,15 +68,16 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private int currentOffset;
 
-	private long copiedPosition;
-
-	private long writtenPosition;
-
 	UnixConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, SocketChannel channel, EventLoop loop) {
-		super(endpoint, peer);
+		super(endpoint, peer, FrameDecoder.HEADER_SIZE);
 		this.channel = channel;
 		this.loop = loop;
 		this.decoder = new FrameDecoder(endpoint.options().maxMessageSize());
+	}
+
+	@Override
+	protected IoThread ioThread() {
+		return this.loop;
 	}
 
 	/**
@@ -112,10 +108,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	@Override
 	protected void requestFlush() {
 		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
-			List<OutboundMessage> done = new ArrayList<>(4);
 			boolean pending;
 			try {
-				pending = writeQueued(done) != ALL_WRITTEN;
+				pending = writeQueued() != ALL_WRITTEN;
 			}
 			catch (IOException ex) {
 				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
@@ -123,8 +118,8 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			}
 			finally {
 				this.writing.set(false);
-				complete(done);
 			}
+			completeWritten();
 			if (pending || hasOutbound()) {
 				scheduleFlush();
 			}
@@ -170,8 +165,18 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	@Override
-	public void onLoopClosed() {
-		closeNow(DisconnectReason.LOCAL_SHUTDOWN, null);
+	public void onFailure(RuntimeException error) {
+		closeNow(DisconnectReason.IO_ERROR, error);
+	}
+
+	@Override
+	public void onLoopClosed(Throwable failure) {
+		if (failure != null) {
+			closeNow(DisconnectReason.IO_ERROR, new PipeException("I/O thread " + this.loop.name() + " died", failure));
+		}
+		else {
+			closeNow(DisconnectReason.LOCAL_SHUTDOWN, null);
+		}
 	}
 
 	private void read() {
@@ -220,16 +225,15 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 		int outcome;
 		try {
-			outcome = writeQueued(this.doneOnLoop);
+			outcome = writeQueued();
 		}
 		catch (IOException ex) {
 			this.writing.set(false);
-			complete(this.doneOnLoop);
 			closeNow(DisconnectReason.IO_ERROR, ex);
 			return;
 		}
 		this.writing.set(false);
-		complete(this.doneOnLoop);
+		completeWritten();
 		setWriteInterest(outcome == SOCKET_FULL);
 		if (outcome == MORE_QUEUED) {
 			scheduleFlush();
@@ -238,15 +242,13 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	/**
 	 * Copies queued frames into a pooled direct buffer and writes them, batch after batch.
-	 * Call only while holding {@link #writing}. The messages the OS took are collected in
-	 * {@code done}, to be completed after {@link #writing} is released: a send's callback may
-	 * send again and wait for it.
-	 * @param done receives the messages written completely
+	 * Call only while holding {@link #writing}. The messages the OS took are completed after
+	 * {@link #writing} is released, since a send's callback may send again.
 	 * @return {@link #ALL_WRITTEN}, {@link #SOCKET_FULL}, or {@link #MORE_QUEUED} when the
 	 * round limit was hit and more waits
 	 * @throws IOException if the write fails
 	 */
-	private int writeQueued(List<OutboundMessage> done) throws IOException {
+	private int writeQueued() throws IOException {
 		if (!this.channel.isOpen()) {
 			return ALL_WRITTEN;
 		}
@@ -265,8 +267,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 					return ALL_WRITTEN;
 				}
 			}
-			this.writtenPosition += this.channel.write(this.out);
-			takeWritten(done);
+			bytesWritten(this.channel.write(this.out));
 			if (this.out.hasRemaining()) {
 				return SOCKET_FULL;
 			}
@@ -280,40 +281,21 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				if (buffer.remaining() < FrameDecoder.HEADER_SIZE) {
 					return;
 				}
-				this.current = pollOutbound();
+				this.current = takeOutbound();
 				if (this.current == null) {
 					return;
 				}
 				buffer.putInt(this.current.payload().length);
-				this.copiedPosition += FrameDecoder.HEADER_SIZE;
 				this.currentOffset = 0;
 			}
 			byte[] payload = this.current.payload();
 			int count = Math.min(buffer.remaining(), payload.length - this.currentOffset);
 			buffer.put(payload, this.currentOffset, count);
 			this.currentOffset += count;
-			this.copiedPosition += count;
 			if (this.currentOffset == payload.length) {
-				this.current.endPosition(this.copiedPosition);
-				this.inFlight.add(this.current);
 				this.current = null;
 			}
 		}
-	}
-
-	private void takeWritten(List<OutboundMessage> done) {
-		OutboundMessage message;
-		while ((message = this.inFlight.peek()) != null && message.endPosition() <= this.writtenPosition) {
-			this.inFlight.poll();
-			done.add(message);
-		}
-	}
-
-	private void complete(List<OutboundMessage> done) {
-		for (OutboundMessage message : done) {
-			written(message);
-		}
-		done.clear();
 	}
 
 	private void setWriteInterest(boolean interested) {
@@ -348,14 +330,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			Thread.onSpinWait();
 		}
 		closeChannel();
-		OutboundMessage message;
-		while ((message = this.inFlight.poll()) != null) {
-			failUnwritten(message);
-		}
-		if (this.current != null) {
-			failUnwritten(this.current);
-			this.current = null;
-		}
+		released();
+		this.current = null;
+		settleOutbound();
 		if (this.out != null) {
 			this.loop.releaseWriteBuffer(this.out);
 			this.out = null;

@@ -81,6 +81,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			for (int i = 0; i < options().ioThreads(); i++) {
 				EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
 				this.loops.add(loop);
+				supervise(loop);
 				loop.start();
 			}
 			this.loops.get(0).runAndWait(() -> {
@@ -98,7 +99,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			releaseResources();
 			throw ex;
 		}
-		changeState(EndpointState.LISTENING, null);
+		moveTo(EndpointState.LISTENING, null);
 		logger.info("Pipe '{}' listening on {}", name(), this.path);
 	}
 

@@ -30,12 +30,12 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 
 	private final String path;
 
-	private final PipeIoLoop loop;
+	private final WindowsIoMode mode;
 
 	WindowsClientEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode) {
 		super(name, options, handler);
 		this.path = WindowsPipeNames.resolve(name);
-		this.loop = mode.newLoop("asyncipc-" + name + "-client", options.daemonThreads());
+		this.mode = mode;
 	}
 
 	@Override
@@ -44,8 +44,12 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 	}
 
 	@Override
-	protected IoThread ioThread() {
-		return this.loop;
+	protected IoThread newIoThread() {
+		return this.mode.newLoop("asyncipc-" + name() + "-client", options().daemonThreads());
+	}
+
+	private PipeIoLoop loop() {
+		return (PipeIoLoop) ioThread();
 	}
 
 	@Override
@@ -70,7 +74,7 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 					() -> K.CloseHandle(opened));
 			return;
 		}
-		int error = this.loop.attach(pipe);
+		int error = loop().attach(pipe);
 		if (error != 0) {
 			attemptFailed(new PipeException(WindowsErrors.describe("CreateIoCompletionPort", error)),
 					() -> K.CloseHandle(opened));
@@ -94,9 +98,11 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 			attemptFailed(ex, () -> K.CloseHandle(opened));
 			return;
 		}
-		WindowsConnection connection = new WindowsConnection(this, server, pipe, this.loop, false);
-		connected();
-		connection.open();
+		if (!connected()) {
+			K.CloseHandle(pipe);
+			return;
+		}
+		new WindowsConnection(this, server, pipe, loop(), false).open();
 		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
 	}
 

@@ -12,6 +12,7 @@ import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeProtocolException;
 import io.asyncipc.transport.support.AbstractPipeConnection;
 import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.IoThread;
 import io.asyncipc.transport.support.OutboundMessage;
 
 /**
@@ -65,11 +66,16 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
 			boolean serverSide) {
-		super(endpoint, peer);
+		super(endpoint, peer, 0);
 		this.pipe = pipe;
 		this.loop = loop;
 		this.serverSide = serverSide;
 		this.maxMessageSize = endpoint.options().maxMessageSize();
+	}
+
+	@Override
+	protected IoThread ioThread() {
+		return this.loop;
 	}
 
 	/**
@@ -232,7 +238,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 	 */
 	private void writeNext() {
 		while (!this.closing && hasOutbound() && this.writing.compareAndSet(false, true)) {
-			OutboundMessage message = pollOutbound();
+			OutboundMessage message = takeOutbound();
 			if (message == null) {
 				this.writing.set(false);
 				continue;
@@ -275,10 +281,10 @@ final class WindowsConnection extends AbstractPipeConnection {
 		this.writeOperation.message = null;
 		this.writing.set(false);
 		if (error == 0 && bytes == message.payload().length) {
-			written(message);
+			bytesWritten(bytes);
+			completeWritten();
 			return true;
 		}
-		failUnwritten(message);
 		if (!this.closing) {
 			close(WindowsErrors.reasonFor(error), new PipeException((error != 0)
 					? WindowsErrors.describe("WriteFile", error)
@@ -299,6 +305,8 @@ final class WindowsConnection extends AbstractPipeConnection {
 			}
 			K.CloseHandle(this.pipe);
 		}
+		released();
+		settleOutbound();
 	}
 
 	private void close(DisconnectReason reason, Throwable cause) {

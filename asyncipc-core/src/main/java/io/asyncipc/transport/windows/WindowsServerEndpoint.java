@@ -59,6 +59,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	@Override
 	protected void doStart() {
 		this.security = PipeSecurity.currentUserOnly();
+		supervise(this.loop);
 		this.loop.start();
 		try {
 			this.loop.runAndWait(() -> {
@@ -74,7 +75,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			this.security.close();
 			throw ex;
 		}
-		changeState(EndpointState.LISTENING, null);
+		moveTo(EndpointState.LISTENING, null);
 		logger.info("Pipe '{}' listening on {}", name(), this.path);
 	}
 

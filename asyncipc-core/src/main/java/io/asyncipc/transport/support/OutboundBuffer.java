@@ -1,0 +1,226 @@
+package io.asyncipc.transport.support;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.asyncipc.transport.SendResult;
+
+/**
+ * One connection's outbound path, the same for every platform: the queue of messages not yet
+ * taken by the transport, the messages in flight, the byte accounting with its watermarks, and
+ * the send futures. Netty's {@code ChannelOutboundBuffer} is the model.
+ * <p>
+ * Any thread may {@link #add add}. One writer at a time (the platform guarantees it) takes
+ * messages with {@link #take()}, writes their bytes in order, and reports with
+ * {@link #written(long)} how many bytes the OS took. Messages written completely wait in a
+ * queue until {@link #completeWritten()} completes their futures, which the connection does on
+ * its I/O thread: that is the threading rule for send futures.
+ */
+final class OutboundBuffer {
+
+	private final String connectionId;
+
+	private final int frameOverhead;
+
+	private final long highWatermark;
+
+	private final long lowWatermark;
+
+	private final Queue<OutboundMessage> queued = new ConcurrentLinkedQueue<>();
+
+	private final ArrayDeque<OutboundMessage> inFlight = new ArrayDeque<>();
+
+	private final Queue<OutboundMessage> written = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong pendingBytes = new AtomicLong();
+
+	private final AtomicBoolean writable = new AtomicBoolean(true);
+
+	private final WritabilityListener listener;
+
+	private volatile CompletableFuture<Void> drained;
+
+	/** Stream position after the last message taken. Writer only. */
+	private long takenPosition;
+
+	/** Stream position up to which the OS took the bytes. Writer only. */
+	private long writtenPosition;
+
+	/**
+	 * Creates a buffer.
+	 * @param connectionId the connection's id, for the send results
+	 * @param frameOverhead bytes the platform writes around each payload, such as a length
+	 * prefix
+	 * @param maxQueuedBytes the queue limit; the high watermark is half of it, the low a quarter
+	 * @param listener told when writability changes
+	 */
+	OutboundBuffer(String connectionId, int frameOverhead, long maxQueuedBytes, WritabilityListener listener) {
+		this.connectionId = connectionId;
+		this.frameOverhead = frameOverhead;
+		this.highWatermark = maxQueuedBytes / 2;
+		this.lowWatermark = maxQueuedBytes / 4;
+		this.listener = listener;
+	}
+
+	/**
+	 * Reserves room for a message, or returns how many bytes were queued if there is none.
+	 * @param cost the message's cost
+	 * @param limit the queue limit
+	 * @return {@code -1} if the room was reserved, else the bytes queued before
+	 */
+	long reserve(long cost, long limit) {
+		long queuedNow = this.pendingBytes.addAndGet(cost);
+		if (queuedNow > limit) {
+			release(cost);
+			return queuedNow - cost;
+		}
+		if (queuedNow > this.highWatermark && this.writable.compareAndSet(true, false)) {
+			this.listener.writabilityChanged(false);
+		}
+		return -1;
+	}
+
+	/**
+	 * Queues a message whose room was reserved.
+	 * @param payload the bytes
+	 * @return the send's future
+	 */
+	CompletableFuture<SendResult> add(byte[] payload) {
+		PipeFuture<SendResult> future = new PipeFuture<>();
+		this.queued.add(new OutboundMessage(payload, future));
+		return future;
+	}
+
+	/**
+	 * Returns whether a message waits to be taken.
+	 * @return {@code true} if one does
+	 */
+	boolean hasQueued() {
+		return !this.queued.isEmpty();
+	}
+
+	/**
+	 * Takes the next message for writing. Writer only.
+	 * @return the message, or {@code null} if none is queued
+	 */
+	OutboundMessage take() {
+		OutboundMessage message = this.queued.poll();
+		if (message != null) {
+			this.takenPosition += (long) message.payload().length + this.frameOverhead;
+			message.endPosition(this.takenPosition);
+			this.inFlight.add(message);
+		}
+		return message;
+	}
+
+	/**
+	 * Records that the OS took some more bytes of the taken messages, in order. Writer only.
+	 * @param bytes the bytes just written
+	 * @return whether a message was written completely, so futures wait to be completed
+	 */
+	boolean written(long bytes) {
+		this.writtenPosition += bytes;
+		boolean any = false;
+		OutboundMessage message;
+		while ((message = this.inFlight.peek()) != null && message.endPosition() <= this.writtenPosition) {
+			this.inFlight.poll();
+			this.written.add(message);
+			any = true;
+		}
+		return any;
+	}
+
+	/**
+	 * Completes the futures of the messages written completely. Call on the I/O thread.
+	 */
+	void completeWritten() {
+		OutboundMessage message;
+		while ((message = this.written.poll()) != null) {
+			release(message.cost());
+			message.future().complete(new SendResult(this.connectionId, message.payload().length));
+		}
+	}
+
+	/**
+	 * Completes what was written, and fails everything else: in flight or still queued. Call on
+	 * the I/O thread, once the connection is closed and nothing writes any more.
+	 * @param error makes the exception to fail with
+	 */
+	void close(Supplier<? extends Throwable> error) {
+		completeWritten();
+		OutboundMessage message;
+		while ((message = this.inFlight.poll()) != null) {
+			fail(message, error);
+		}
+		failQueued(error);
+	}
+
+	/**
+	 * Fails the messages that no writer took yet. Any thread.
+	 * @param error makes the exception to fail with
+	 */
+	void failQueued(Supplier<? extends Throwable> error) {
+		OutboundMessage message;
+		while ((message = this.queued.poll()) != null) {
+			fail(message, error);
+		}
+	}
+
+	/**
+	 * Returns the bytes queued, in flight or written but not yet completed.
+	 * @return the pending bytes
+	 */
+	long pendingBytes() {
+		return this.pendingBytes.get();
+	}
+
+	boolean isWritable() {
+		return this.writable.get();
+	}
+
+	/**
+	 * Returns a future that completes once nothing is pending any more.
+	 * @return the drain future
+	 */
+	CompletableFuture<Void> whenDrained() {
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		this.drained = future;
+		if (this.pendingBytes.get() == 0) {
+			future.complete(null);
+		}
+		return future;
+	}
+
+	private void fail(OutboundMessage message, Supplier<? extends Throwable> error) {
+		release(message.cost());
+		message.future().completeExceptionally(error.get());
+	}
+
+	void release(long cost) {
+		long left = this.pendingBytes.addAndGet(-cost);
+		if (left < this.lowWatermark && this.writable.compareAndSet(false, true)) {
+			this.listener.writabilityChanged(true);
+		}
+		if (left == 0) {
+			CompletableFuture<Void> future = this.drained;
+			if (future != null) {
+				future.complete(null);
+			}
+		}
+	}
+
+	/**
+	 * Told when the pending bytes cross a watermark.
+	 */
+	interface WritabilityListener {
+
+		void writabilityChanged(boolean writable);
+
+	}
+
+}
