@@ -25,7 +25,7 @@ public abstract class EndpointsFixture {
 	protected abstract PipeTransport transport();
 
 	@AfterEach
-	void stopEndpoints() {
+	protected void stopEndpoints() {
 		for (PipeEndpoint endpoint : this.endpoints) {
 			endpoint.stop(Duration.ofSeconds(5));
 		}

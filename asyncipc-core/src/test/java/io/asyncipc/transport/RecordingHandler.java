@@ -25,6 +25,10 @@ public class RecordingHandler implements PipeHandler {
 
 	public final BlockingQueue<PipeEndpoint> created = new LinkedBlockingQueue<>();
 
+	public final BlockingQueue<Boolean> writability = new LinkedBlockingQueue<>();
+
+	public final BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+
 	private volatile BiConsumer<PipeConnection, byte[]> onMessage = (connection, message) -> {
 	};
 
@@ -68,7 +72,15 @@ public class RecordingHandler implements PipeHandler {
 	}
 
 	@Override
+	public void onWritabilityChanged(PipeConnection connection, boolean writable) {
+		this.writability.add(writable);
+	}
+
+	@Override
 	public void onStateChanged(PipeEndpoint endpoint, EndpointState state, Throwable cause) {
+		if (state == EndpointState.FAILED) {
+			this.failures.add(cause);
+		}
 		this.states.add(state);
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeHandler;
@@ -54,6 +55,9 @@ class SampleApplicationIntegrationTests {
 	@Autowired
 	MockMvc mvc;
 
+	@Autowired
+	PipeEndpointContainer container;
+
 	private final BlockingQueue<String> receivedByClient = new LinkedBlockingQueue<>();
 
 	private PipeEndpoint client;
@@ -77,6 +81,9 @@ class SampleApplicationIntegrationTests {
 		this.client.start();
 		this.connection = connections.poll(10, TimeUnit.SECONDS);
 		assertThat(this.connection).isNotNull();
+		// The server lists the connection once its own I/O thread opened it, and the clients of
+		// earlier tests once their closes reached it.
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.container.getEndpoint().connections().size() == 1);
 	}
 
 	@AfterEach

@@ -1,0 +1,86 @@
+package io.asyncipc.transport.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.SendResult;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The outbound path both platforms share: accounting, watermarks, completion in order, and
+ * what a close settles.
+ */
+class OutboundBufferTests {
+
+	private final List<Boolean> told = new ArrayList<>();
+
+	private final OutboundBuffer buffer = new OutboundBuffer("c-1", 4, 1000, this.told::add);
+
+	@Test
+	void aMessageCompletesOnlyOnceAllOfItsFrameWasWritten() {
+		CompletableFuture<SendResult> first = add(10);
+		CompletableFuture<SendResult> second = add(20);
+		this.buffer.take();
+		this.buffer.take();
+		assertThat(this.buffer.written(13)).isFalse();
+		assertThat(this.buffer.written(1)).isTrue();
+		this.buffer.completeWritten();
+		assertThat(first).isCompletedWithValue(new SendResult("c-1", 10));
+		assertThat(second).isNotDone();
+		this.buffer.written(24);
+		this.buffer.completeWritten();
+		assertThat(second).isCompletedWithValue(new SendResult("c-1", 20));
+		assertThat(this.buffer.pendingBytes()).isZero();
+	}
+
+	@Test
+	void writabilityFlipsAtTheHighWatermarkAndBackAtTheLowOne() {
+		List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			sends.add(add(96));
+		}
+		assertThat(this.buffer.isWritable()).as("600 bytes pending, high watermark 500").isFalse();
+		assertThat(this.told).containsExactly(false);
+		for (int i = 0; i < 4; i++) {
+			this.buffer.take();
+			this.buffer.written(100);
+		}
+		this.buffer.completeWritten();
+		assertThat(this.buffer.pendingBytes()).isEqualTo(200);
+		assertThat(this.buffer.isWritable()).as("200 bytes pending, low watermark 250").isTrue();
+		assertThat(this.told).containsExactly(false, true);
+	}
+
+	@Test
+	void aFullQueueRefusesAndKeepsItsCount() {
+		assertThat(this.buffer.reserve(900, 1000)).isEqualTo(-1);
+		assertThat(this.buffer.reserve(200, 1000)).isEqualTo(900);
+		assertThat(this.buffer.pendingBytes()).isEqualTo(900);
+	}
+
+	@Test
+	void closingCompletesWhatWasWrittenAndFailsTheRestInOrder() {
+		CompletableFuture<SendResult> written = add(10);
+		CompletableFuture<SendResult> halfWritten = add(10);
+		CompletableFuture<SendResult> queued = add(10);
+		this.buffer.take();
+		this.buffer.take();
+		this.buffer.written(20);
+		CompletableFuture<Void> drained = this.buffer.whenDrained();
+		this.buffer.close(() -> new PipeClosedException("closed"));
+		assertThat(written).isCompletedWithValue(new SendResult("c-1", 10));
+		assertThat(halfWritten).isCompletedExceptionally();
+		assertThat(queued).isCompletedExceptionally();
+		assertThat(drained).isCompleted();
+	}
+
+	private CompletableFuture<SendResult> add(int size) {
+		assertThat(this.buffer.reserve(size + 4, 1000)).isEqualTo(-1);
+		return this.buffer.add(new byte[size]);
+	}
+
+}
