@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link PeerMain} in a JVM of its own, stopped by closing its standard input.
+ * A {@link PeerMain} in a JVM of its own, stopped by closing its standard input. With the
+ * system property {@code asyncipc.bench.peer-cpus} (a {@code taskset} CPU list), the peer is
+ * pinned to those CPUs, so that a run can place the two processes on separate CPUs.
  */
 final class ForkedPeer implements AutoCloseable {
 
@@ -17,6 +19,12 @@ final class ForkedPeer implements AutoCloseable {
 
 	ForkedPeer(String mode, String address) throws IOException {
 		List<String> command = new ArrayList<>();
+		String cpus = System.getProperty("asyncipc.bench.peer-cpus");
+		if (cpus != null && !cpus.isBlank()) {
+			command.add("taskset");
+			command.add("-c");
+			command.add(cpus);
+		}
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("--add-exports");
 		command.add("java.base/sun.nio.ch=ALL-UNNAMED");

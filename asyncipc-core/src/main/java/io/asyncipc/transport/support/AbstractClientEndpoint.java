@@ -122,6 +122,10 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void connectionClosed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
+		if (this.ioThread.failure() != null) {
+			// The I/O thread died: the endpoint fails, and failed(...) recovers on a new thread.
+			return;
+		}
 		Throwable error = (cause != null) ? cause : new PipeException("server closed the connection (" + reason + ")");
 		if (!moveTo(EndpointState.RECONNECTING, error)) {
 			return;
