@@ -1,6 +1,7 @@
 package io.asyncipc.messaging;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeoutException;
 import io.asyncipc.messaging.event.PipeConnectedEvent;
 import io.asyncipc.messaging.event.PipeCreatedEvent;
 import io.asyncipc.messaging.event.PipeDisconnectedEvent;
+import io.asyncipc.messaging.event.PipeFailedEvent;
 import io.asyncipc.messaging.event.PipePeerRejectedEvent;
+import io.asyncipc.messaging.event.PipeWritabilityChangedEvent;
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
@@ -335,6 +338,25 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		logger.info("Pipe '{}': connection {} closed ({})", this.name, connection.id(), reason);
 		this.publisher.publishEvent(
 				new PipeDisconnectedEvent(this, this.name, connection.id(), connection.peer(), reason, cause));
+	}
+
+	@Override
+	public void onWritabilityChanged(PipeConnection connection, boolean writable) {
+		logger.debug("Pipe '{}': connection {} is {}writable", this.name, connection.id(), writable ? "" : "not ");
+		this.publisher.publishEvent(new PipeWritabilityChangedEvent(this, connection, writable));
+	}
+
+	@Override
+	public void onStateChanged(PipeEndpoint changed, EndpointState state, Throwable cause) {
+		if (state != EndpointState.FAILED) {
+			return;
+		}
+		Throwable error = (cause != null) ? cause : changed.status().lastError();
+		logger.error("Pipe '{}' ({}) failed: {}; {}", this.name, this.role.name().toLowerCase(Locale.ROOT),
+				(error != null) ? error.getMessage() : "no cause given",
+				(this.role == PipeRole.CLIENT) ? "it reconnects on its own"
+						: "a server stays failed until it is stopped and started again");
+		this.publisher.publishEvent(new PipeFailedEvent(this, this.name, this.role, error));
 	}
 
 	@Override
