@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  */
 class PipeShutdownIntegrationTests {
 
-	static final Duration PHASE_TIMEOUT = Duration.ofSeconds(1);
+	static final Duration PHASE_TIMEOUT = Duration.ofSeconds(2);
 
 	/** More than a socket buffer holds, so that it stays queued while the peer does not read. */
 	static final int UNREAD_BYTES = 8 * 1024 * 1024;
