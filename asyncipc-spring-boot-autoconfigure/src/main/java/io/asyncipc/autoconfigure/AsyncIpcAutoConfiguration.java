@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
@@ -39,6 +40,9 @@ public final class AsyncIpcAutoConfiguration {
 
 	/** The bean name of the executor that runs listeners. */
 	public static final String LISTENER_EXECUTOR_BEAN_NAME = "asyncIpcListenerExecutor";
+
+	/** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+	private static final Duration DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE = Duration.ofSeconds(30);
 
 	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
 			AsyncIpcAutoConfiguration.class.getClassLoader());
@@ -110,8 +114,10 @@ public final class AsyncIpcAutoConfiguration {
 		boolean inline = PipeSettings.inlineDispatch(properties);
 		PipeEndpointContainer container = new PipeEndpointContainer(transport, name, PipeSettings.role(properties),
 				PipeSettings.options(properties, inline ? null : listenerExecutor.getObject()), registry);
-		container.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
-				Duration.class, Duration.ofSeconds(30)));
+		// The pipe's stop must fit in the phase Spring waits for, so that it calls back in time.
+		container.setShutdownTimeout(Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE));
 		if (properties.getClient().isFailFast()) {
 			container.setFailFastTimeout(properties.getClient().getStartupTimeout());
 		}

@@ -191,7 +191,8 @@ public class AsyncIpcProperties {
 		/**
 		 * Where listeners run: 'executor' runs them on a thread pool, one message at a time
 		 * per connection and in order, so that a slow listener never stalls other
-		 * connections; 'inline' runs them on the I/O thread, for the lowest latency.
+		 * connections; 'inline' runs them on the I/O thread, for the lowest latency: they
+		 * must not block there, and PipeTemplate's blocking sends fail at once.
 		 */
 		private String dispatch = "executor";
 

@@ -13,7 +13,8 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * The {@code pipe} health component: a listening server or a connected client is UP; a
  * client that is connecting or reconnecting is DOWN, with its last error and failed
- * attempts.
+ * attempts; a pipe whose I/O thread died ({@link EndpointState#FAILED}) is DOWN with the
+ * cause as its {@code error} detail.
  */
 public class PipeHealthIndicator extends AbstractHealthIndicator {
 
@@ -44,6 +45,15 @@ public class PipeHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("connections", status.connections());
 		if (status.state() == EndpointState.LISTENING || status.state() == EndpointState.CONNECTED) {
 			builder.up();
+			return;
+		}
+		if (status.state() == EndpointState.FAILED) {
+			builder.down();
+			if (status.lastError() != null) {
+				// A detail rather than withException: that logs the stack trace on every check.
+				builder.withDetail("error", status.lastError().getClass().getName() + ": "
+						+ status.lastError().getMessage());
+			}
 			return;
 		}
 		builder.down().withDetail("failedAttempts", status.failedAttempts());

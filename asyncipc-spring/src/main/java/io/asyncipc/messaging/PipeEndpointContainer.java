@@ -1,13 +1,19 @@
 package io.asyncipc.messaging;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.asyncipc.messaging.event.PipeConnectedEvent;
 import io.asyncipc.messaging.event.PipeCreatedEvent;
 import io.asyncipc.messaging.event.PipeDisconnectedEvent;
+import io.asyncipc.messaging.event.PipeFailedEvent;
 import io.asyncipc.messaging.event.PipePeerRejectedEvent;
+import io.asyncipc.messaging.event.PipeWritabilityChangedEvent;
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
@@ -18,6 +24,7 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
+import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +39,27 @@ import org.springframework.messaging.support.MessageBuilder;
  * the context is refreshed, a client connects in the background, and on shutdown queued
  * messages drain before the connections close. It hands received messages to the
  * {@link PipeListener} methods and publishes {@link io.asyncipc.messaging.event.PipeEvent}s.
+ * <p>
+ * It starts in {@link #DEFAULT_PHASE}, before a web server opens its port, and stops after
+ * the web server finished its graceful shutdown, so that requests still in flight can send on
+ * the pipe. Stopping never holds up the context longer than the shutdown timeout.
  */
 public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, ApplicationEventPublisherAware {
+
+	/**
+	 * The default phase, {@code SmartLifecycle.DEFAULT_PHASE - 3072}. Phases start from the
+	 * lowest and stop from the highest. Spring Boot's web server shuts down gracefully in
+	 * {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE} ({@code DEFAULT_PHASE - 1024}),
+	 * waiting for the requests in flight, and starts and stops in
+	 * {@code START_STOP_LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 2048}). No phase lies between
+	 * those two and also starts before the web server opens its port, so the pipe takes the
+	 * phase below both: it is up before the first request arrives, and it stops only after
+	 * every request that could send on it has ended, rather than racing their sends as it did
+	 * when it shared the graceful-shutdown phase.
+	 */
+	public static final int DEFAULT_PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
+
+	private static final Duration MAX_STOP_MARGIN = Duration.ofSeconds(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(PipeEndpointContainer.class);
 
@@ -51,10 +77,16 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	private Duration failFastTimeout;
 
+	private int phase = DEFAULT_PHASE;
+
 	private ApplicationEventPublisher publisher = (event) -> {
 	};
 
 	private volatile PipeEndpoint endpoint;
+
+	private volatile boolean running;
+
+	private volatile CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
 
 	private volatile CountDownLatch firstConnection = new CountDownLatch(1);
 
@@ -78,11 +110,22 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	}
 
 	/**
-	 * Sets how long queued messages may take to drain on shutdown.
-	 * @param shutdownTimeout the drain timeout
+	 * Sets how long stopping may take: Spring's timeout for one shutdown phase
+	 * ({@code spring.lifecycle.timeout-per-shutdown-phase} in Spring Boot). Queued messages
+	 * drain for this long less a margin (a fifth of it, at most one second), so that the
+	 * endpoint has stopped and told Spring before Spring gives up on the phase.
+	 * @param shutdownTimeout the time the stop may take, 30 seconds by default
 	 */
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Sets the phase in which the pipe starts and stops.
+	 * @param phase the phase, {@link #DEFAULT_PHASE} by default
+	 */
+	public void setPhase(int phase) {
+		this.phase = phase;
 	}
 
 	/**
@@ -135,12 +178,26 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		if (isRunning()) {
 			return;
 		}
+		awaitPreviousStop();
 		this.firstConnection = new CountDownLatch(1);
 		PipeEndpoint created = this.transport.create(this.role, this.name, this.options, this);
 		this.endpoint = created;
 		created.start();
 		if (this.role == PipeRole.CLIENT && this.failFastTimeout != null) {
 			awaitServer(created);
+		}
+		this.running = true;
+	}
+
+	private void awaitPreviousStop() {
+		try {
+			this.stopped.get(this.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Logged when it failed; a pipe that has not released its name yet fails to start.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -162,18 +219,84 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		}
 	}
 
+	/**
+	 * Stops the pipe without holding up the caller: queued messages drain for at most the
+	 * shutdown timeout less a margin, then the connections close; the callback runs once the
+	 * endpoint has stopped, whether or not everything drained.
+	 * @param callback what Spring runs next
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		beginStop().whenComplete((result, ex) -> callback.run());
+	}
+
+	/**
+	 * Stops the pipe and waits for it, at most the shutdown timeout. On an I/O thread it does
+	 * not wait, since the stop needs that thread.
+	 */
 	@Override
 	public void stop() {
-		PipeEndpoint current = this.endpoint;
-		if (current != null) {
-			current.stop(this.shutdownTimeout);
+		CompletableFuture<Void> stopping = beginStop();
+		if (IoThread.isIoThread()) {
+			return;
+		}
+		try {
+			stopping.get(this.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("Pipe '{}' did not stop within {}; it goes on stopping in the background", this.name,
+					this.shutdownTimeout);
+		}
+		catch (ExecutionException ex) {
+			// Logged by beginStop.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
+	private synchronized CompletableFuture<Void> beginStop() {
+		PipeEndpoint current = this.endpoint;
+		if (!this.running || current == null) {
+			return this.stopped;
+		}
+		this.running = false;
+		CompletableFuture<Void> stopping;
+		try {
+			stopping = current.stopAsync(endpointStopTimeout());
+		}
+		catch (RuntimeException ex) {
+			stopping = CompletableFuture.failedFuture(ex);
+		}
+		this.stopped = stopping.whenComplete((result, ex) -> {
+			if (ex != null) {
+				logger.warn("Pipe '{}' failed to stop cleanly: {}", this.name, ex.getMessage(), ex);
+			}
+		});
+		return this.stopped;
+	}
+
+	/**
+	 * Returns how long the endpoint may drain: the shutdown timeout less a margin for closing
+	 * the connections and joining the I/O threads after the drain gave up, so that Spring's
+	 * callback runs before Spring stops waiting for it.
+	 */
+	Duration endpointStopTimeout() {
+		Duration margin = this.shutdownTimeout.dividedBy(5);
+		if (margin.compareTo(MAX_STOP_MARGIN) > 0) {
+			margin = MAX_STOP_MARGIN;
+		}
+		return this.shutdownTimeout.minus(margin);
+	}
+
+	/**
+	 * Returns whether the pipe runs: {@code false} from the moment a stop began.
+	 * @return {@code true} between a start and the next stop
+	 */
 	@Override
 	public boolean isRunning() {
 		PipeEndpoint current = this.endpoint;
-		if (current == null) {
+		if (!this.running || current == null) {
 			return false;
 		}
 		EndpointState state = current.status().state();
@@ -182,7 +305,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1024;
+		return this.phase;
 	}
 
 	@Override
@@ -215,6 +338,25 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		logger.info("Pipe '{}': connection {} closed ({})", this.name, connection.id(), reason);
 		this.publisher.publishEvent(
 				new PipeDisconnectedEvent(this, this.name, connection.id(), connection.peer(), reason, cause));
+	}
+
+	@Override
+	public void onWritabilityChanged(PipeConnection connection, boolean writable) {
+		logger.debug("Pipe '{}': connection {} is {}writable", this.name, connection.id(), writable ? "" : "not ");
+		this.publisher.publishEvent(new PipeWritabilityChangedEvent(this, connection, writable));
+	}
+
+	@Override
+	public void onStateChanged(PipeEndpoint changed, EndpointState state, Throwable cause) {
+		if (state != EndpointState.FAILED) {
+			return;
+		}
+		Throwable error = (cause != null) ? cause : changed.status().lastError();
+		logger.error("Pipe '{}' ({}) failed: {}; {}", this.name, this.role.name().toLowerCase(Locale.ROOT),
+				(error != null) ? error.getMessage() : "no cause given",
+				(this.role == PipeRole.CLIENT) ? "it reconnects on its own"
+						: "a server stays failed until it is stopped and started again");
+		this.publisher.publishEvent(new PipeFailedEvent(this, this.name, this.role, error));
 	}
 
 	@Override

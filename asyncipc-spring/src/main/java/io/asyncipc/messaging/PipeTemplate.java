@@ -10,16 +10,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.asyncipc.transport.BlockingOperationException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
+import io.asyncipc.transport.support.IoThread;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.core.AbstractMessageSendingTemplate;
+import org.springframework.messaging.core.MessagePostProcessor;
 
 /**
  * Sends messages on the application's pipe, the way {@code KafkaTemplate} or
@@ -35,6 +38,14 @@ import org.springframework.messaging.core.AbstractMessageSendingTemplate;
  * bytes handed to the OS, the original library's {@code OnSend(size)}. A send that cannot be
  * delivered fails its future; the blocking {@code send} and {@code convertAndSend} methods
  * throw {@link MessageDeliveryException}.
+ * <p>
+ * The blocking methods must not be called on an I/O thread: from a listener or a
+ * {@link io.asyncipc.messaging.event.PipeConnectedEvent} listener with
+ * {@code asyncipc.listener.dispatch=inline}, or from a callback of a send's future. There,
+ * waiting would stall every connection of that thread, itself included, so they throw
+ * {@link MessageDeliveryException} at once, caused by a
+ * {@link io.asyncipc.transport.BlockingOperationException}, and send nothing. Use the
+ * {@code *Async} methods there and chain on their futures.
  */
 public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 
@@ -130,8 +141,27 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		return sendAsync(connectionId, message);
 	}
 
+	/**
+	 * Converts a payload and sends it, waiting for the OS to take it.
+	 * @throws MessageDeliveryException if the send fails or times out, or at once on an I/O
+	 * thread, where nothing is converted or sent
+	 */
+	@Override
+	public void convertAndSend(String destination, Object payload, Map<String, Object> headers,
+			MessagePostProcessor postProcessor) {
+		checkNotOnIoThread("PipeTemplate.convertAndSend(...)", "use convertAndSendAsync(...)", null);
+		super.convertAndSend(destination, payload, headers, postProcessor);
+	}
+
+	/**
+	 * Sends a message, waiting for the OS to take it: what {@code send} and
+	 * {@code convertAndSend} come down to.
+	 * @throws MessageDeliveryException if the send fails or times out, or at once on an I/O
+	 * thread, where nothing is sent
+	 */
 	@Override
 	protected void doSend(String destination, Message<?> message) {
+		checkNotOnIoThread("PipeTemplate.send(...)", "use sendAsync(...)", message);
 		try {
 			sendAsync(destination, message).get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -144,6 +174,21 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new MessageDeliveryException(message, "interrupted while sending", ex);
+		}
+	}
+
+	/**
+	 * Fails a blocking send on an I/O thread before anything is converted or queued: the
+	 * thread would wait for itself, stalling its other connections for the whole send
+	 * timeout, and the message would still go out afterwards, so a retry would send it twice.
+	 */
+	private static void checkNotOnIoThread(String call, String asyncCall, Message<?> message) {
+		try {
+			IoThread.checkNotBlocking(call, asyncCall + " and chain on its future, or set "
+					+ "asyncipc.listener.dispatch=executor; nothing was sent");
+		}
+		catch (BlockingOperationException ex) {
+			throw new MessageDeliveryException(message, ex.getMessage(), ex);
 		}
 	}
 
