@@ -162,12 +162,12 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 				this.retry = null;
 			}
 			abandonAttempt();
-		}, Duration.ofSeconds(10));
+		}, timeLeft());
 	}
 
 	@Override
 	protected void releaseResources() {
-		ioThread().shutdownAndJoin(Duration.ofSeconds(10));
+		ioThread().shutdownAndJoin(timeLeft());
 	}
 
 }

@@ -39,6 +39,9 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractPipeEndpoint.class);
 
+	/** The least time a step of a stop gets, even once the stop's timeout ran out. */
+	protected static final Duration MIN_STEP_TIME = Duration.ofMillis(200);
+
 	private final String name;
 
 	private final PipeRole role;
@@ -60,6 +63,9 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	private volatile Throwable lastError;
 
 	private volatile int failedAttempts;
+
+	/** When the stop in progress must be done, as {@link System#nanoTime()}. */
+	private volatile long stopDeadline;
 
 	/**
 	 * Creates an endpoint.
@@ -154,7 +160,8 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 				return;
 			}
 			long deadline = System.nanoTime() + timeout.toNanos();
-			stopConnecting();
+			this.stopDeadline = deadline;
+			guarded(this::stopConnecting, "stop accepting or connecting");
 			List<AbstractPipeConnection> open = List.copyOf(this.connections.values());
 			await(open.stream().map(AbstractPipeConnection::stopReading), deadline,
 					"its listeners finished the messages already read");
@@ -164,7 +171,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 			}
 			await(open.stream().map(AbstractPipeConnection::whenReleased), deadline,
 					"its peers read what was written");
-			releaseResources();
+			guarded(this::releaseResources, "release its I/O threads and files");
 			moveTo(EndpointState.STOPPED, null);
 		}
 	}
@@ -191,6 +198,27 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 		if (!Deadlines.await(CompletableFuture.allOf(futures), deadline)) {
 			logger.warn("Pipe '{}' stops before {}: the stop timeout ran out", this.name, what);
 		}
+	}
+
+	private void guarded(Runnable phase, String what) {
+		try {
+			phase.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Pipe '{}' could not {} while stopping: {}", this.name, what, ex.getMessage());
+		}
+	}
+
+	/**
+	 * Returns how long the steps of a stop in progress may still wait, for the platform's
+	 * {@link #stopConnecting()} and {@link #releaseResources()}: what is left of the stop's
+	 * timeout, but at least {@link #MIN_STEP_TIME}, so that threads that answer at once are
+	 * still stopped in order when the drain took the whole timeout.
+	 * @return the time left
+	 */
+	protected final Duration timeLeft() {
+		long left = this.stopDeadline - System.nanoTime();
+		return (left > MIN_STEP_TIME.toNanos()) ? Duration.ofNanos(left) : MIN_STEP_TIME;
 	}
 
 	/**

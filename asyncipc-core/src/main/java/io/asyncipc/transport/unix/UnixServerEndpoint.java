@@ -145,14 +145,14 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	@Override
 	protected void stopConnecting() {
-		this.loops.get(0).runAndWait(this::closeListener, Duration.ofSeconds(10));
+		this.loops.get(0).runAndWait(this::closeListener, timeLeft());
 		SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
 	}
 
 	@Override
 	protected void releaseResources() {
 		for (EventLoop loop : this.loops) {
-			loop.shutdownAndJoin(Duration.ofSeconds(10));
+			loop.shutdownAndJoin(timeLeft());
 		}
 		this.loops.clear();
 	}

@@ -163,7 +163,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void stopConnecting() {
-		this.loop.runAndWait(this::closeListening, Duration.ofSeconds(10));
+		this.loop.runAndWait(this::closeListening, timeLeft());
 	}
 
 	private void closeListening() {
@@ -176,7 +176,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void releaseResources() {
-		this.loop.shutdownAndJoin(Duration.ofSeconds(10));
+		this.loop.shutdownAndJoin(timeLeft());
 		this.security.close();
 	}
 
