@@ -215,6 +215,7 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			}
 		}
 		finally {
+			stopEndpoints();
 			executor.shutdownNow();
 		}
 	}
@@ -260,6 +261,7 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			}
 		}
 		finally {
+			stopEndpoints();
 			executor.shutdownNow();
 		}
 	}

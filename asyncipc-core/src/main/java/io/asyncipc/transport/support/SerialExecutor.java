@@ -49,7 +49,9 @@ public final class SerialExecutor implements Executor {
 				this.delegate.execute(this::drain);
 			}
 			catch (RejectedExecutionException ex) {
-				logger.warn("Dispatch executor refused a task ({}); running it on the I/O thread instead", ex.getMessage());
+				logger.warn("Dispatch executor refused a task, likely because it is shutting down; "
+						+ "running it on the submitting thread instead");
+				logger.debug("Refused by the dispatch executor", ex);
 				drain();
 			}
 		}
