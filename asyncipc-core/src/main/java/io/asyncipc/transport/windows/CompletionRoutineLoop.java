@@ -93,7 +93,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 			return Native.getLastError();
 		}
 		operation.overlapped.clear();
-		operation.overlapped.setPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET, event.getPointer());
+		operation.event(event.getPointer());
 		track(operation);
 		int error = started(operation, K.ConnectNamedPipe(pipe, operation.overlapped));
 		if (error == 0) {
@@ -122,7 +122,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 			boolean ok = K.GetOverlappedResult(done.pipe, done.operation.overlapped, this.transferred, false);
 			int error = ok ? 0 : Native.getLastError();
 			K.CloseHandle(done.event);
-			done.operation.overlapped.setPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET, null);
+			done.operation.event(null);
 			complete(done.operation.overlapped, error, this.transferred.getValue());
 		}
 		else if (result == PipeKernel32.WAIT_FAILED) {
@@ -130,8 +130,13 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 		}
 	}
 
+	/**
+	 * A completion routine ran. Its error is 0 for a message larger than the buffer on
+	 * Windows, so the status is taken from the {@code OVERLAPPED}; see {@link CompletionStatus}.
+	 */
 	private void onCompletion(int error, int bytes, Pointer overlapped) {
-		complete(overlapped, error, bytes);
+		complete(overlapped, CompletionStatus.ofRoutine(error, overlapped, PipeNtdll.INSTANCE::RtlNtStatusToDosError),
+				bytes);
 	}
 
 	@Override

@@ -14,11 +14,13 @@ import com.sun.jna.win32.W32APIOptions;
  * from jna-platform: its {@code ReadFile} and {@code WriteFile} take {@code byte[]}, which is
  * only valid during the call and so unsafe for overlapped I/O, and it lacks most of the rest.
  * Buffers and {@code OVERLAPPED}s are native {@link com.sun.jna.Memory} that the caller keeps
- * reachable until the operation completes.
+ * reachable until the operation completes. Functions with A and W variants bind to the W
+ * variant ({@code UNICODE_OPTIONS}), whatever {@code w32.ascii} says, since names are
+ * passed as {@link WString}. Structure layouts are in {@link OverlappedLayout}.
  */
 interface PipeKernel32 extends StdCallLibrary {
 
-	PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.DEFAULT_OPTIONS);
+	PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.UNICODE_OPTIONS);
 
 	int PIPE_ACCESS_DUPLEX = 0x00000003;
 
@@ -77,15 +79,6 @@ interface PipeKernel32 extends StdCallLibrary {
 	int ERROR_OPERATION_ABORTED = 995;
 
 	int ERROR_IO_PENDING = 997;
-
-	/** {@code sizeof(OVERLAPPED)} on 64-bit Windows. */
-	int OVERLAPPED_SIZE = 32;
-
-	/** {@code sizeof(OVERLAPPED_ENTRY)} on 64-bit Windows. */
-	int OVERLAPPED_ENTRY_SIZE = 32;
-
-	/** Offset of {@code OVERLAPPED.hEvent} on 64-bit Windows. */
-	int OVERLAPPED_EVENT_OFFSET = 24;
 
 	HANDLE CreateNamedPipe(WString name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
 			int inBufferSize, int defaultTimeout, Pointer securityAttributes);
