@@ -48,6 +48,8 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	int SECURITY_IDENTIFICATION = 0x00010000;
 
+	int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+
 	int THREAD_SET_CONTEXT = 0x0010;
 
 	int INFINITE = -1;
@@ -65,6 +67,8 @@ interface PipeKernel32 extends StdCallLibrary {
 	int ERROR_BROKEN_PIPE = 109;
 
 	int ERROR_SEM_TIMEOUT = 121;
+
+	int ERROR_INSUFFICIENT_BUFFER = 122;
 
 	int ERROR_PIPE_BUSY = 231;
 
@@ -133,6 +137,10 @@ interface PipeKernel32 extends StdCallLibrary {
 	int QueueUserAPC(ApcRoutine routine, HANDLE thread, Pointer data);
 
 	HANDLE OpenThread(int access, boolean inheritHandle, int threadId);
+
+	HANDLE OpenProcess(int access, boolean inheritHandle, int processId);
+
+	HANDLE GetCurrentProcess();
 
 	int GetCurrentThreadId();
 

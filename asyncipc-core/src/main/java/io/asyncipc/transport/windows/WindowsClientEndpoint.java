@@ -1,5 +1,7 @@
 package io.asyncipc.transport.windows;
 
+import java.util.OptionalLong;
+
 import com.sun.jna.Native;
 import com.sun.jna.WString;
 import com.sun.jna.platform.win32.WinBase;
@@ -76,28 +78,36 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 					() -> K.CloseHandle(opened));
 			return;
 		}
-		IntByReference pid = new IntByReference();
 		PeerIdentity server;
 		try {
-			if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
-				throw new PipeException(WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
-			}
-			server = PipePeers.identify(pid.getValue());
+			server = identifyServer(pipe);
 		}
 		catch (PipePeers.RefusedPeerException ex) {
-			rejected(ex.peer(), ex.getMessage());
-			attemptFailed(new PipeException("refused the server of " + this.path + ": " + ex.getMessage()),
-					() -> K.CloseHandle(opened));
+			refuse(opened, ex.peer(), ex.getMessage());
 			return;
 		}
-		catch (PipeException ex) {
-			attemptFailed(ex, () -> K.CloseHandle(opened));
+		catch (RuntimeException ex) {
+			refuse(opened, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
 		WindowsConnection connection = new WindowsConnection(this, server, pipe, this.loop, false);
 		connected();
 		connection.open();
 		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
+	}
+
+	private PeerIdentity identifyServer(HANDLE pipe) {
+		IntByReference pid = new IntByReference();
+		if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
+			throw new PipePeers.RefusedPeerException(PipePeers.unknown(OptionalLong.empty()),
+					WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
+		}
+		return PipePeers.identify(pid.getValue());
+	}
+
+	private void refuse(HANDLE pipe, PeerIdentity server, String reason) {
+		rejected(server, reason);
+		attemptFailed(new PipeException("refused the server of " + this.path + ": " + reason), () -> K.CloseHandle(pipe));
 	}
 
 	private HANDLE open() {

@@ -35,20 +35,30 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
-
 	private final String path;
 
 	private final PipeIoLoop loop;
+
+	private final PipeKernel32 kernel32;
 
 	private final List<Listening> listening = new ArrayList<>();
 
 	private PipeSecurity security;
 
 	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode) {
+		this(name, options, handler, mode, PipeKernel32.INSTANCE);
+	}
+
+	/**
+	 * Creates a server that makes its instances through the given kernel32 calls, which tests
+	 * replace to inject faults.
+	 */
+	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode,
+			PipeKernel32 kernel32) {
 		super(name, PipeRole.SERVER, options, handler);
 		this.path = WindowsPipeNames.resolve(name);
 		this.loop = mode.newLoop("asyncipc-" + name + "-io", options.daemonThreads());
+		this.kernel32 = kernel32;
 	}
 
 	@Override
@@ -90,7 +100,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 				| (first ? PipeKernel32.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
 		int pipeMode = PipeKernel32.PIPE_TYPE_MESSAGE | PipeKernel32.PIPE_READMODE_MESSAGE | PipeKernel32.PIPE_WAIT
 				| PipeKernel32.PIPE_REJECT_REMOTE_CLIENTS;
-		HANDLE pipe = K.CreateNamedPipe(new WString(this.path), openMode, pipeMode,
+		HANDLE pipe = this.kernel32.CreateNamedPipe(new WString(this.path), openMode, pipeMode,
 				PipeKernel32.PIPE_UNLIMITED_INSTANCES, BUFFER_SIZE, BUFFER_SIZE, 0, this.security.attributes());
 		if (pipe == null || WinBase.INVALID_HANDLE_VALUE.equals(pipe)) {
 			int error = Native.getLastError();
@@ -102,7 +112,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		}
 		int error = this.loop.attach(pipe);
 		if (error != 0) {
-			K.CloseHandle(pipe);
+			this.kernel32.CloseHandle(pipe);
 			throw new PipeException(WindowsErrors.describe("CreateIoCompletionPort", error));
 		}
 		Listening instance = new Listening(pipe);
@@ -115,7 +125,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			this.listening.add(instance);
 		}
 		else {
-			K.CloseHandle(pipe);
+			this.kernel32.CloseHandle(pipe);
 			throw new PipeException(WindowsErrors.describe("ConnectNamedPipe", error));
 		}
 	}
@@ -126,29 +136,45 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	 * flag.
 	 */
 	private boolean isTaken() {
-		if (K.WaitNamedPipe(new WString(this.path), 1)) {
+		if (this.kernel32.WaitNamedPipe(new WString(this.path), 1)) {
 			return true;
 		}
 		return Native.getLastError() != PipeKernel32.ERROR_FILE_NOT_FOUND;
 	}
 
+	/**
+	 * A client connected to a waiting instance: identify it, then open the connection or
+	 * refuse the client. Any failure to identify it refuses it.
+	 */
 	private void clientConnected(HANDLE pipe) {
-		IntByReference pid = new IntByReference();
 		PeerIdentity peer;
 		try {
-			if (!K.GetNamedPipeClientProcessId(pipe, pid)) {
-				throw new PipePeers.RefusedPeerException(PeerIdentity.of("unknown", OptionalLong.empty()),
-						WindowsErrors.describe("GetNamedPipeClientProcessId", Native.getLastError()));
-			}
-			peer = PipePeers.identify(pid.getValue());
+			peer = identifyClient(pipe);
 		}
 		catch (PipePeers.RefusedPeerException ex) {
-			K.DisconnectNamedPipe(pipe);
-			K.CloseHandle(pipe);
-			rejected(ex.peer(), ex.getMessage());
+			refuse(pipe, ex.peer(), ex.getMessage());
+			return;
+		}
+		catch (RuntimeException ex) {
+			refuse(pipe, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
 		new WindowsConnection(this, peer, pipe, this.loop, true).open();
+	}
+
+	private PeerIdentity identifyClient(HANDLE pipe) {
+		IntByReference pid = new IntByReference();
+		if (!this.kernel32.GetNamedPipeClientProcessId(pipe, pid)) {
+			throw new PipePeers.RefusedPeerException(PipePeers.unknown(OptionalLong.empty()),
+					WindowsErrors.describe("GetNamedPipeClientProcessId", Native.getLastError()));
+		}
+		return PipePeers.identify(pid.getValue());
+	}
+
+	private void refuse(HANDLE pipe, PeerIdentity peer, String reason) {
+		this.kernel32.DisconnectNamedPipe(pipe);
+		this.kernel32.CloseHandle(pipe);
+		rejected(peer, reason);
 	}
 
 	private void replenish() {
@@ -167,8 +193,8 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	private void closeListening() {
 		for (Listening instance : this.listening) {
-			K.CancelIoEx(instance.pipe, null);
-			K.CloseHandle(instance.pipe);
+			this.kernel32.CancelIoEx(instance.pipe, null);
+			this.kernel32.CloseHandle(instance.pipe);
 		}
 		this.listening.clear();
 	}
@@ -200,7 +226,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			}
 			else {
 				logger.warn("Pipe '{}': {}", name(), WindowsErrors.describe("ConnectNamedPipe", error));
-				K.CloseHandle(this.pipe);
+				WindowsServerEndpoint.this.kernel32.CloseHandle(this.pipe);
 			}
 			replenish();
 		}
