@@ -4,11 +4,13 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.asyncipc.transport.support.IoThread;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,10 +20,16 @@ import org.slf4j.LoggerFactory;
  */
 abstract class PipeIoLoop extends IoThread {
 
+	private static final Logger logger = LoggerFactory.getLogger(PipeIoLoop.class);
+
 	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
 
 	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
 	private final Map<Long, PipeOperation> pending = new ConcurrentHashMap<>();
+
+	/** A fault injection point for tests; production leaves it empty. */
+	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
+	};
 
 	PipeIoLoop(String name, boolean daemon) {
 		super(name, daemon);
@@ -112,7 +120,8 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
-	 * Hands a completion to its operation, if it is still pending.
+	 * Hands a completion to its operation, if it is still pending. If the operation throws,
+	 * only what it belongs to is closed: this thread goes on serving the others.
 	 * @param overlapped the {@code OVERLAPPED} the OS reported
 	 * @param error 0 or the Windows error code
 	 * @param bytes the bytes transferred
@@ -120,8 +129,47 @@ abstract class PipeIoLoop extends IoThread {
 	void complete(Pointer overlapped, int error, int bytes) {
 		PipeOperation operation = untrack(Pointer.nativeValue(overlapped));
 		if (operation != null) {
+			deliver(operation, error, bytes);
+		}
+	}
+
+	/**
+	 * Hands a result to an operation that is no longer tracked, such as a connect that found
+	 * its client already there, guarded like every completion. Call on this thread.
+	 * @param operation the operation
+	 * @param error 0 or the Windows error code
+	 * @param bytes the bytes transferred
+	 */
+	void deliver(PipeOperation operation, int error, int bytes) {
+		try {
+			this.beforeCompletion.accept(operation);
 			operation.completed(error, bytes);
 		}
+		catch (RuntimeException ex) {
+			completionFailed(operation, ex);
+		}
+	}
+
+	private void completionFailed(PipeOperation operation, RuntimeException failure) {
+		logger.error("Completion of {} failed on I/O thread {}: {}; closing it, the thread goes on",
+				operation.describe(), name(), failure.toString());
+		logger.debug("Completion of {} failed", operation.describe(), failure);
+		try {
+			operation.failed(failure);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not close {} after its completion failed: {}", operation.describe(), ex.toString());
+			logger.debug("Closing {} failed", operation.describe(), ex);
+		}
+	}
+
+	/**
+	 * Runs a check before each completion is handed to its operation, on this thread. For
+	 * tests, to inject faults; a hook that throws makes the completion fail.
+	 * @param hook the check
+	 */
+	void beforeCompletion(Consumer<PipeOperation> hook) {
+		this.beforeCompletion = hook;
 	}
 
 	/**

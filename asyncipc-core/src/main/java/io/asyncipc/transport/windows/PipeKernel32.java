@@ -84,6 +84,8 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	int ERROR_IO_PENDING = 997;
 
+	int ERROR_NO_SYSTEM_RESOURCES = 1450;
+
 	HANDLE CreateNamedPipe(WString name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
 			int inBufferSize, int defaultTimeout, Pointer securityAttributes);
 

@@ -48,4 +48,18 @@ abstract class PipeOperation {
 	 */
 	abstract void completed(int error, int bytes);
 
+	/**
+	 * {@link #completed(int, int)} threw: release what the operation belongs to (close the
+	 * connection, or the waiting instance) so that the I/O thread can go on serving the
+	 * others. Runs on the I/O thread.
+	 * @param failure what was thrown
+	 */
+	abstract void failed(RuntimeException failure);
+
+	/**
+	 * Names the operation and what it belongs to, for logs.
+	 * @return for example {@code read on connection 3f2a-1 on pipe 'orders'}
+	 */
+	abstract String describe();
+
 }

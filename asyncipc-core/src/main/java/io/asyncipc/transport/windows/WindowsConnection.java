@@ -310,11 +310,25 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
+	private void operationFailed(String what, RuntimeException failure) {
+		closeNow(DisconnectReason.IO_ERROR, new PipeException(what + " on " + this + " failed: " + failure, failure));
+	}
+
 	private final class ReadOperation extends PipeOperation {
 
 		@Override
 		void completed(int error, int bytes) {
 			readCompleted(error, bytes);
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			operationFailed("reading", failure);
+		}
+
+		@Override
+		String describe() {
+			return "read on " + WindowsConnection.this;
 		}
 
 	}
@@ -326,6 +340,21 @@ final class WindowsConnection extends AbstractPipeConnection {
 		@Override
 		void completed(int error, int bytes) {
 			writeCompleted(error, bytes);
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			OutboundMessage unfinished = this.message;
+			this.message = null;
+			if (unfinished != null) {
+				failUnwritten(unfinished);
+			}
+			operationFailed("writing", failure);
+		}
+
+		@Override
+		String describe() {
+			return "write on " + WindowsConnection.this;
 		}
 
 	}

@@ -10,6 +10,7 @@ import com.sun.jna.WString;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeAddressInUseException;
@@ -18,14 +19,18 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.Backoff;
+import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A named-pipe server. It always keeps {@link #PENDING_INSTANCES} instances waiting for
- * clients, so that a connecting client never finds a gap; the first is created with
+ * A named-pipe server. It keeps {@link #PENDING_INSTANCES} instances waiting for clients, so
+ * that a connecting client never finds a gap; the first is created with
  * {@code FILE_FLAG_FIRST_PIPE_INSTANCE}, so a second server on the same name fails rather
- * than share it. Instances reject remote clients and admit only this user and SYSTEM.
+ * than share it. When an instance cannot be created, the pool is refilled on a timer, with
+ * backoff, until it can. Instances reject remote clients and admit only this user and
+ * SYSTEM.
  */
 final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
@@ -35,6 +40,10 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
 
+	private static final Duration REFILL_MIN_BACKOFF = Duration.ofMillis(50);
+
+	private static final Duration REFILL_MAX_BACKOFF = Duration.ofSeconds(5);
+
 	private final String path;
 
 	private final PipeIoLoop loop;
@@ -42,6 +51,14 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	private final PipeKernel32 kernel32;
 
 	private final List<Listening> listening = new ArrayList<>();
+
+	private final Backoff refillBackoff = new Backoff(REFILL_MIN_BACKOFF, REFILL_MAX_BACKOFF);
+
+	/** The next attempt to refill the pool, while it is short. I/O thread only. */
+	private IoThread.Timer refill;
+
+	/** Why the pool is short, from the first failure until it is full again. I/O thread only. */
+	private RuntimeException refillFailure;
 
 	private PipeSecurity security;
 
@@ -66,6 +83,10 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		return this.path;
 	}
 
+	PipeIoLoop loop() {
+		return this.loop;
+	}
+
 	@Override
 	protected void doStart() {
 		this.security = PipeSecurity.currentUserOnly();
@@ -73,9 +94,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		try {
 			this.loop.runAndWait(() -> {
 				listen(true);
-				for (int i = 1; i < PENDING_INSTANCES; i++) {
-					listen(false);
-				}
+				refill();
 			}, Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
@@ -90,6 +109,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	/**
 	 * Creates one pipe instance and waits for a client on it. Runs on the I/O thread.
+	 * @throws PipeException if the instance cannot be created
 	 */
 	private void listen(boolean first) {
 		if (first && isTaken()) {
@@ -121,7 +141,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			this.listening.add(instance);
 		}
 		else if (error == PipeKernel32.ERROR_PIPE_CONNECTED) {
-			this.loop.execute(() -> instance.completed(0, 0));
+			this.loop.execute(() -> this.loop.deliver(instance, 0, 0));
 			this.listening.add(instance);
 		}
 		else {
@@ -143,23 +163,75 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	}
 
 	/**
+	 * Tops the pool of waiting instances up. If an instance cannot be created, the next try
+	 * is on a timer, with backoff: a server must not stay deaf after a passing failure, such
+	 * as running out of handles. Runs on the I/O thread.
+	 */
+	private void refill() {
+		if (isStopping() || this.refill != null) {
+			return;
+		}
+		while (this.listening.size() < PENDING_INSTANCES) {
+			try {
+				listen(false);
+			}
+			catch (RuntimeException ex) {
+				poolShort(ex);
+				return;
+			}
+		}
+		if (this.refillFailure != null) {
+			logger.info("Pipe '{}' has {} instances waiting for clients again", name(), this.listening.size());
+			this.refillFailure = null;
+			this.refillBackoff.reset();
+			attemptSucceeded();
+		}
+	}
+
+	private void poolShort(RuntimeException failure) {
+		Duration delay = this.refillBackoff.next();
+		if (this.refillFailure == null) {
+			logger.error("Pipe '{}' could not create an instance for the next client ({} of {} waiting): {}; "
+					+ "trying again until it can", name(), this.listening.size(), PENDING_INSTANCES, failure.getMessage());
+		}
+		else {
+			logger.debug("Pipe '{}' still could not create an instance, trying again in {}: {}", name(), delay,
+					failure.getMessage());
+		}
+		this.refillFailure = failure;
+		attemptFailed(failure);
+		this.refill = this.loop.schedule(this::refillNow, delay);
+	}
+
+	private void refillNow() {
+		this.refill = null;
+		try {
+			refill();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Pipe '{}' could not refill its instances: {}", name(), ex.toString());
+		}
+	}
+
+	/**
 	 * A client connected to a waiting instance: identify it, then open the connection or
 	 * refuse the client. Any failure to identify it refuses it.
 	 */
-	private void clientConnected(HANDLE pipe) {
+	private void clientConnected(Listening instance) {
 		PeerIdentity peer;
 		try {
-			peer = identifyClient(pipe);
+			peer = identifyClient(instance.pipe);
 		}
 		catch (PipePeers.RefusedPeerException ex) {
-			refuse(pipe, ex.peer(), ex.getMessage());
+			refuse(instance, ex.peer(), ex.getMessage());
 			return;
 		}
 		catch (RuntimeException ex) {
-			refuse(pipe, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
+			refuse(instance, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
-		new WindowsConnection(this, peer, pipe, this.loop, true).open();
+		instance.connection = new WindowsConnection(this, peer, instance.pipe, this.loop, true);
+		instance.connection.open();
 	}
 
 	private PeerIdentity identifyClient(HANDLE pipe) {
@@ -171,19 +243,10 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		return PipePeers.identify(pid.getValue());
 	}
 
-	private void refuse(HANDLE pipe, PeerIdentity peer, String reason) {
-		this.kernel32.DisconnectNamedPipe(pipe);
-		this.kernel32.CloseHandle(pipe);
+	private void refuse(Listening instance, PeerIdentity peer, String reason) {
+		this.kernel32.DisconnectNamedPipe(instance.pipe);
+		instance.closePipe();
 		rejected(peer, reason);
-	}
-
-	private void replenish() {
-		try {
-			listen(false);
-		}
-		catch (PipeException ex) {
-			logger.error("Pipe '{}' could not create a new instance: {}", name(), ex.getMessage());
-		}
 	}
 
 	@Override
@@ -192,9 +255,13 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	}
 
 	private void closeListening() {
+		if (this.refill != null) {
+			this.refill.cancel();
+			this.refill = null;
+		}
 		for (Listening instance : this.listening) {
 			this.kernel32.CancelIoEx(instance.pipe, null);
-			this.kernel32.CloseHandle(instance.pipe);
+			instance.closePipe();
 		}
 		this.listening.clear();
 	}
@@ -212,23 +279,60 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 		private final HANDLE pipe;
 
+		/** The connection the instance became, once its client was admitted. */
+		private WindowsConnection connection;
+
+		private boolean closed;
+
 		Listening(HANDLE pipe) {
 			this.pipe = pipe;
 		}
 
 		@Override
 		void completed(int error, int bytes) {
-			if (!WindowsServerEndpoint.this.listening.remove(this) || isStopping()) {
+			if (!WindowsServerEndpoint.this.listening.remove(this)) {
+				return;
+			}
+			if (isStopping()) {
+				// A client came while the server stops, before closeListening closed this one.
+				closePipe();
 				return;
 			}
 			if (error == 0 || error == PipeKernel32.ERROR_PIPE_CONNECTED) {
-				clientConnected(this.pipe);
+				clientConnected(this);
 			}
 			else {
 				logger.warn("Pipe '{}': {}", name(), WindowsErrors.describe("ConnectNamedPipe", error));
+				closePipe();
+			}
+			refill();
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			WindowsServerEndpoint.this.listening.remove(this);
+			if (this.connection != null) {
+				this.connection.close(DisconnectReason.IO_ERROR);
+			}
+			else {
+				closePipe();
+			}
+			refill();
+		}
+
+		/**
+		 * Closes the instance's handle, unless a connection owns it or it was closed already.
+		 */
+		void closePipe() {
+			if (this.connection == null && !this.closed) {
+				this.closed = true;
 				WindowsServerEndpoint.this.kernel32.CloseHandle(this.pipe);
 			}
-			replenish();
+		}
+
+		@Override
+		String describe() {
+			return "waiting instance of pipe '" + name() + "'";
 		}
 
 	}
