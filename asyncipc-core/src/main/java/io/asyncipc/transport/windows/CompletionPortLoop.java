@@ -20,7 +20,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 
 	private static final int BATCH = 64;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private static final OverlappedLayout LAYOUT = OverlappedLayout.NATIVE;
 

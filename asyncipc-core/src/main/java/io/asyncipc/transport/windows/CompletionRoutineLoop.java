@@ -22,7 +22,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(CompletionRoutineLoop.class);
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	/** Kept in a field so that the native callback is never collected. */
 	private final PipeKernel32.CompletionRoutine routine = this::onCompletion;

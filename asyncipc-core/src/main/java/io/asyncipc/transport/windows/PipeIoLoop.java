@@ -1,9 +1,20 @@
 package io.asyncipc.transport.windows;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import com.sun.jna.Native;
@@ -22,10 +33,22 @@ abstract class PipeIoLoop extends IoThread {
 
 	private static final Logger logger = LoggerFactory.getLogger(PipeIoLoop.class);
 
+	/** How long an orderly close waits for the peer to read what was sent to it. */
+	static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Flushes that may block at the same time; more wait for a thread, within their timeout. */
+	private static final int FLUSH_THREADS = 4;
+
 	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
 
 	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
 	private final Map<Long, PipeOperation> pending = new ConcurrentHashMap<>();
+
+	/** Pipe handles being closed, waiting for their peers to read. */
+	private final Set<PipeClose> closing = ConcurrentHashMap.newKeySet();
+
+	/** Runs the blocking flushes of orderly closes, off this thread. Created when first needed. */
+	private ExecutorService flusher;
 
 	/** A fault injection point for tests; production leaves it empty. */
 	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
@@ -83,11 +106,83 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
-	 * Lets pending operations complete, up to five seconds, then releases what the loop owns;
-	 * if any operation is still pending by then, nothing it may touch is released.
+	 * Closes a connection's pipe handle, never with {@code DisconnectNamedPipe}; see
+	 * {@link PipeClose}. Call on this thread.
+	 * @param pipe the handle
+	 * @param flushFirst whether to let the peer read what was written before closing
+	 * @param description what the handle belongs to, for logs
+	 */
+	void closePipe(HANDLE pipe, boolean flushFirst, String description) {
+		PipeClose close = new PipeClose(pipe, description, PipeKernel32.instance(), this);
+		if (!flushFirst) {
+			close.now();
+			return;
+		}
+		this.closing.add(close);
+		close.whenClosed().whenComplete((done, ex) -> this.closing.remove(close));
+		close.afterFlush(flusher(), FLUSH_TIMEOUT);
+	}
+
+	private ExecutorService flusher() {
+		if (this.flusher == null) {
+			AtomicInteger threads = new AtomicInteger();
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(FLUSH_THREADS, FLUSH_THREADS, 10, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), (task) -> {
+						Thread thread = new Thread(task, name() + "-flush-" + threads.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			this.flusher = executor;
+		}
+		return this.flusher;
+	}
+
+	/**
+	 * Waits until the pipe handles being closed are closed: their peers read what was sent,
+	 * or their flushes timed out. Call before stopping this thread, after the connections
+	 * were asked to close; on this thread itself it returns at once.
+	 * @param timeout how long to wait at most
+	 */
+	void awaitClosed(Duration timeout) {
+		if (inLoop()) {
+			// Waiting here would stall the closes it waits for; stopped() closes what is left.
+			return;
+		}
+		// The closes asked for so far are queued on this thread: once it ran them, they are listed.
+		runAndWait(() -> {
+		}, Duration.ofSeconds(10));
+		CompletableFuture<?>[] closes = this.closing.stream()
+			.map(PipeClose::whenClosed)
+			.toArray(CompletableFuture[]::new);
+		try {
+			CompletableFuture.allOf(closes).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("I/O thread {} stops with {} pipes still waiting for their peers to read", name(),
+					this.closing.size());
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Closes what is still being closed, lets pending operations complete, up to five
+	 * seconds, then releases what the loop owns; if any operation is still pending by then,
+	 * nothing it may touch is released.
 	 */
 	@Override
 	protected final void stopped() {
+		for (PipeClose close : List.copyOf(this.closing)) {
+			close.abandon();
+		}
+		if (this.flusher != null) {
+			this.flusher.shutdown();
+		}
 		drainPending(5_000);
 		if (!abandonPending()) {
 			release();

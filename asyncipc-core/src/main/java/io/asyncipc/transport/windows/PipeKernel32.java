@@ -17,10 +17,20 @@ import com.sun.jna.win32.W32APIOptions;
  * reachable until the operation completes. Functions with A and W variants bind to the W
  * variant ({@code UNICODE_OPTIONS}), whatever {@code w32.ascii} says, since names are
  * passed as {@link WString}. Structure layouts are in {@link OverlappedLayout}.
+ * <p>
+ * {@code DisconnectNamedPipe} is left out on purpose: it discards what the peer has not read
+ * yet, and instances are never reused, so {@code CloseHandle} is all a close needs.
  */
 interface PipeKernel32 extends StdCallLibrary {
 
-	PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.UNICODE_OPTIONS);
+	/**
+	 * Returns kernel32, loaded on first use. It is loaded in a holder, not in a field of this
+	 * interface, so that implementing the interface (a test's recording fake) loads nothing.
+	 * @return the library
+	 */
+	static PipeKernel32 instance() {
+		return Loaded.INSTANCE;
+	}
 
 	int PIPE_ACCESS_DUPLEX = 0x00000003;
 
@@ -49,6 +59,8 @@ interface PipeKernel32 extends StdCallLibrary {
 	int SECURITY_IDENTIFICATION = 0x00010000;
 
 	int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+
+	int THREAD_TERMINATE = 0x0001;
 
 	int THREAD_SET_CONTEXT = 0x0010;
 
@@ -91,8 +103,6 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	boolean ConnectNamedPipe(HANDLE pipe, Pointer overlapped);
 
-	boolean DisconnectNamedPipe(HANDLE pipe);
-
 	HANDLE CreateFile(WString name, int access, int shareMode, Pointer securityAttributes, int creation, int flags,
 			HANDLE template);
 
@@ -119,6 +129,10 @@ interface PipeKernel32 extends StdCallLibrary {
 	boolean GetOverlappedResult(HANDLE file, Pointer overlapped, IntByReference bytesTransferred, boolean wait);
 
 	boolean CancelIoEx(HANDLE file, Pointer overlapped);
+
+	boolean CancelSynchronousIo(HANDLE thread);
+
+	boolean FlushFileBuffers(HANDLE file);
 
 	HANDLE CreateIoCompletionPort(HANDLE file, HANDLE existingPort, Pointer completionKey, int concurrentThreads);
 
@@ -165,6 +179,18 @@ interface PipeKernel32 extends StdCallLibrary {
 	interface ApcRoutine extends StdCallCallback {
 
 		void callback(Pointer data);
+
+	}
+
+	/**
+	 * Holds the loaded library.
+	 */
+	final class Loaded {
+
+		static final PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.UNICODE_OPTIONS);
+
+		private Loaded() {
+		}
 
 	}
 

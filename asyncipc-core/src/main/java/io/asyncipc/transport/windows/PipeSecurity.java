@@ -51,7 +51,7 @@ final class PipeSecurity implements AutoCloseable {
 
 	@Override
 	public void close() {
-		PipeKernel32.INSTANCE.LocalFree(this.descriptor);
+		PipeKernel32.instance().LocalFree(this.descriptor);
 	}
 
 }

@@ -18,7 +18,7 @@ import io.asyncipc.transport.PipeException;
  */
 final class ProcessUsers {
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private static final PipeAdvapi32 A = PipeAdvapi32.INSTANCE;
 

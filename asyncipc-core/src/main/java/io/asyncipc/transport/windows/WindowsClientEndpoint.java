@@ -28,7 +28,7 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 
 	private static final int BUSY_WAIT_MILLIS = 200;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private final String path;
 
@@ -90,7 +90,7 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 			refuse(opened, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
-		WindowsConnection connection = new WindowsConnection(this, server, pipe, this.loop, false);
+		WindowsConnection connection = new WindowsConnection(this, server, pipe, this.loop);
 		connected();
 		connection.open();
 		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
@@ -121,6 +121,16 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 	@Override
 	protected void abandonAttempt() {
 		// Attempts complete synchronously on the I/O thread; nothing is left half-open.
+	}
+
+	/**
+	 * Lets the connection's close finish (its server may still be reading what was sent)
+	 * before the I/O thread stops.
+	 */
+	@Override
+	protected void releaseResources() {
+		this.loop.awaitClosed(PipeIoLoop.FLUSH_TIMEOUT.plusSeconds(1));
+		super.releaseResources();
 	}
 
 }

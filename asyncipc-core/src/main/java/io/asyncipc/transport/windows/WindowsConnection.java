@@ -26,13 +26,11 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private static final byte[] EMPTY = new byte[0];
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private final HANDLE pipe;
 
 	private final PipeIoLoop loop;
-
-	private final boolean serverSide;
 
 	private final int maxMessageSize;
 
@@ -63,12 +61,10 @@ final class WindowsConnection extends AbstractPipeConnection {
 	/** No read is in flight because reading is paused. I/O thread only. */
 	private boolean readIdle;
 
-	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
-			boolean serverSide) {
+	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop) {
 		super(endpoint, peer);
 		this.pipe = pipe;
 		this.loop = loop;
-		this.serverSide = serverSide;
 		this.maxMessageSize = endpoint.options().maxMessageSize();
 	}
 
@@ -148,10 +144,6 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
-	/**
-	 * A message is larger than the buffer: keep what came, check the whole size against the
-	 * maximum before allocating for it, then read the rest.
-	 */
 	@Override
 	protected void pauseReading() {
 		// The next read is not started while paused; see readCompleted.
@@ -167,6 +159,10 @@ final class WindowsConnection extends AbstractPipeConnection {
 		});
 	}
 
+	/**
+	 * A message is larger than the buffer: keep what came, check the whole size against the
+	 * maximum before allocating for it, then read the rest.
+	 */
 	private void readRestOfMessage(int bytes) {
 		IntByReference left = new IntByReference();
 		int remaining = K.PeekNamedPipe(this.pipe, null, 0, null, null, left) ? left.getValue() : 0;
@@ -287,18 +283,29 @@ final class WindowsConnection extends AbstractPipeConnection {
 		return false;
 	}
 
+	/**
+	 * Closes the connection on the I/O thread. The handle is closed without
+	 * {@code DisconnectNamedPipe}, which would discard what the peer has not read yet; after
+	 * an orderly close that follows writes, the peer may read it first (see
+	 * {@link PipeClose}).
+	 */
 	private void closeNow(DisconnectReason reason, Throwable cause) {
 		if (!markClosed(reason, cause)) {
 			return;
 		}
 		synchronized (this.handleLock) {
+			// From here on no write starts on the handle; one in flight may still finish.
 			this.closing = true;
-			K.CancelIoEx(this.pipe, null);
-			if (this.serverSide) {
-				K.DisconnectNamedPipe(this.pipe);
-			}
-			K.CloseHandle(this.pipe);
 		}
+		this.loop.closePipe(this.pipe, PipeClose.flushesFirst(reason, wroteAnything()), toString());
+	}
+
+	/**
+	 * Whether a write was ever started, so that the peer may have something left to read.
+	 * Only reads the write path's state; with the shared outbound buffer, ask it instead.
+	 */
+	private boolean wroteAnything() {
+		return this.writeOperation.buffer != null;
 	}
 
 	private void close(DisconnectReason reason, Throwable cause) {

@@ -63,7 +63,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	private PipeSecurity security;
 
 	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode) {
-		this(name, options, handler, mode, PipeKernel32.INSTANCE);
+		this(name, options, handler, mode, PipeKernel32.instance());
 	}
 
 	/**
@@ -230,7 +230,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			refuse(instance, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
-		instance.connection = new WindowsConnection(this, peer, instance.pipe, this.loop, true);
+		instance.connection = new WindowsConnection(this, peer, instance.pipe, this.loop);
 		instance.connection.open();
 	}
 
@@ -243,8 +243,11 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		return PipePeers.identify(pid.getValue());
 	}
 
+	/**
+	 * Closes a refused client's instance. {@code CloseHandle} suffices: the client sees the
+	 * pipe end, and {@code DisconnectNamedPipe} is never needed on an instance not reused.
+	 */
 	private void refuse(Listening instance, PeerIdentity peer, String reason) {
-		this.kernel32.DisconnectNamedPipe(instance.pipe);
 		instance.closePipe();
 		rejected(peer, reason);
 	}
@@ -268,6 +271,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	@Override
 	protected void releaseResources() {
+		this.loop.awaitClosed(PipeIoLoop.FLUSH_TIMEOUT.plusSeconds(1));
 		this.loop.shutdownAndJoin(Duration.ofSeconds(10));
 		this.security.close();
 	}

@@ -18,7 +18,7 @@ import com.sun.jna.Native;
  */
 final class FaultyKernel32 implements InvocationHandler {
 
-	private final PipeKernel32 real = PipeKernel32.INSTANCE;
+	private final PipeKernel32 real = PipeKernel32.instance();
 
 	private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 

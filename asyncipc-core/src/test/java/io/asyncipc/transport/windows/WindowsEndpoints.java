@@ -36,7 +36,7 @@ final class WindowsEndpoints implements AutoCloseable {
 	}
 
 	WindowsServerEndpoint newServer(PipeHandler handler) {
-		return newServer(PipeOptions.defaults(), handler, PipeKernel32.INSTANCE);
+		return newServer(PipeOptions.defaults(), handler, PipeKernel32.instance());
 	}
 
 	WindowsServerEndpoint server(PipeHandler handler) {
