@@ -97,6 +97,9 @@ final class CompletionPortLoop extends PipeIoLoop {
 
 	@Override
 	protected void wakeup() {
+		if (isReleased()) {
+			return;
+		}
 		if (!K.PostQueuedCompletionStatus(this.port, 0, null, null)) {
 			logger.warn("Could not wake I/O thread {}: error {}", name(), Native.getLastError());
 		}

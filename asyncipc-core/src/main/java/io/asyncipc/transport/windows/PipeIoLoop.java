@@ -50,6 +50,9 @@ abstract class PipeIoLoop extends IoThread {
 	/** Runs the blocking flushes of orderly closes, off this thread. Created when first needed. */
 	private ExecutorService flusher;
 
+	/** Set once the loop closed its own handles: nothing is left to wake. */
+	private volatile boolean released;
+
 	/** A fault injection point for tests; production leaves it empty. */
 	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
 	};
@@ -185,8 +188,18 @@ abstract class PipeIoLoop extends IoThread {
 		}
 		drainPending(5_000);
 		if (!abandonPending()) {
+			this.released = true;
 			release();
 		}
+	}
+
+	/**
+	 * Returns whether the loop closed its own handles, after which a wake-up would use a
+	 * closed handle, whose value Windows may already have given to another object.
+	 * @return {@code true} once released
+	 */
+	boolean isReleased() {
+		return this.released;
 	}
 
 	/**
