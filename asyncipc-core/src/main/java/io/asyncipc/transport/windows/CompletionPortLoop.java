@@ -96,10 +96,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 	}
 
 	@Override
-	protected void wakeup() {
-		if (isReleased()) {
-			return;
-		}
+	void wake() {
 		if (!K.PostQueuedCompletionStatus(this.port, 0, null, null)) {
 			logger.warn("Could not wake I/O thread {}: error {}", name(), Native.getLastError());
 		}

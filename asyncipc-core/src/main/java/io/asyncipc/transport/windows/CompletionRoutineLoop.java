@@ -140,9 +140,9 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	}
 
 	@Override
-	protected void wakeup() {
+	void wake() {
 		HANDLE target = this.thread;
-		if (target != null && !isReleased() && K.QueueUserAPC(this.wakeRoutine, target, null) == 0) {
+		if (target != null && K.QueueUserAPC(this.wakeRoutine, target, null) == 0) {
 			logger.warn("Could not wake I/O thread {}: error {}", name(), Native.getLastError());
 		}
 	}

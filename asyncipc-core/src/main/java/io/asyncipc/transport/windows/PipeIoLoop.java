@@ -50,8 +50,11 @@ abstract class PipeIoLoop extends IoThread {
 	/** Runs the blocking flushes of orderly closes, off this thread. Created when first needed. */
 	private ExecutorService flusher;
 
-	/** Set once the loop closed its own handles: nothing is left to wake. */
-	private volatile boolean released;
+	/** Makes a wake-up and the release of the handles it uses exclusive. */
+	private final Object wakeLock = new Object();
+
+	/** Set once the loop closes its own handles: nothing is left to wake. Guarded by wakeLock. */
+	private boolean released;
 
 	/** A fault injection point for tests; production leaves it empty. */
 	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
@@ -188,19 +191,31 @@ abstract class PipeIoLoop extends IoThread {
 		}
 		drainPending(5_000);
 		if (!abandonPending()) {
-			this.released = true;
+			synchronized (this.wakeLock) {
+				this.released = true;
+			}
 			release();
 		}
 	}
 
 	/**
-	 * Returns whether the loop closed its own handles, after which a wake-up would use a
-	 * closed handle, whose value Windows may already have given to another object.
-	 * @return {@code true} once released
+	 * Wakes the thread, unless it released its handles: a wake-up would then use a closed
+	 * handle, whose value Windows may already have given to another object. A wake-up in
+	 * progress finishes before the handles are closed.
 	 */
-	boolean isReleased() {
-		return this.released;
+	@Override
+	protected final void wakeup() {
+		synchronized (this.wakeLock) {
+			if (!this.released) {
+				wake();
+			}
+		}
 	}
+
+	/**
+	 * Makes a running or coming wait for I/O return, through this loop's handles.
+	 */
+	abstract void wake();
 
 	/**
 	 * Closes the loop's own handles once no operation is pending.
