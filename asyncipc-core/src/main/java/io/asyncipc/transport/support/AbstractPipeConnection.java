@@ -1,5 +1,6 @@
 package io.asyncipc.transport.support;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -358,6 +359,25 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * watermark hops to the I/O thread with inline dispatch. The value told is read when the
 	 * call runs, and only a change is told, so that flips racing each other end in the truth.
 	 */
+	/**
+	 * Returns whether a message was ever taken for writing, so that the peer may still have
+	 * something to read when the connection closes.
+	 * @return {@code true} once a message was taken
+	 */
+	protected final boolean anythingWritten() {
+		return this.outbound.anyTaken();
+	}
+
+	/**
+	 * Returns how long closing may wait for the peer to read: what is left of the endpoint's
+	 * stop, or {@code otherwise} when the endpoint is not stopping.
+	 * @param otherwise the wait for a close of this connection alone
+	 * @return the time the close may take
+	 */
+	protected final Duration closeTimeout(Duration otherwise) {
+		return this.endpoint.isStopping() ? this.endpoint.timeLeft() : otherwise;
+	}
+
 	/**
 	 * Records that the platform closed its handle or socket, after the peer could read what was
 	 * written.

@@ -45,6 +45,8 @@ final class OutboundBuffer {
 
 	private volatile CompletableFuture<Void> drained;
 
+	private volatile boolean anyTaken;
+
 	/** Stream position after the last message taken. Writer only. */
 	private long takenPosition;
 
@@ -111,6 +113,7 @@ final class OutboundBuffer {
 	OutboundMessage take() {
 		OutboundMessage message = this.queued.poll();
 		if (message != null) {
+			this.anyTaken = true;
 			this.takenPosition += (long) message.payload().length + this.frameOverhead;
 			message.endPosition(this.takenPosition);
 			this.inFlight.add(message);
@@ -177,6 +180,14 @@ final class OutboundBuffer {
 	 */
 	long pendingBytes() {
 		return this.pendingBytes.get();
+	}
+
+	/**
+	 * Returns whether a writer ever took a message, so that the peer may have some to read.
+	 * @return {@code true} once a message was taken
+	 */
+	boolean anyTaken() {
+		return this.anyTaken;
 	}
 
 	boolean isWritable() {

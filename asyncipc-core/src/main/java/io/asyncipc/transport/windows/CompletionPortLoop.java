@@ -20,11 +20,13 @@ final class CompletionPortLoop extends PipeIoLoop {
 
 	private static final int BATCH = 64;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
+
+	private static final OverlappedLayout LAYOUT = OverlappedLayout.NATIVE;
 
 	private final HANDLE port;
 
-	private final Memory entries = new Memory((long) BATCH * PipeKernel32.OVERLAPPED_ENTRY_SIZE);
+	private final Memory entries = new Memory((long) BATCH * LAYOUT.entrySize());
 
 	private final IntByReference removed = new IntByReference();
 
@@ -83,18 +85,18 @@ final class CompletionPortLoop extends PipeIoLoop {
 		}
 		int count = this.removed.getValue();
 		for (int i = 0; i < count; i++) {
-			long entry = (long) i * PipeKernel32.OVERLAPPED_ENTRY_SIZE;
-			Pointer done = this.entries.getPointer(entry + 8);
+			long entry = (long) i * LAYOUT.entrySize();
+			Pointer done = this.entries.getPointer(entry + LAYOUT.entryOverlappedOffset());
 			if (done != null) {
-				int status = this.entries.getInt(entry + 16);
-				int error = (status == 0) ? 0 : PipeNtdll.INSTANCE.RtlNtStatusToDosError(status);
-				complete(done, error, this.entries.getInt(entry + 24));
+				int status = this.entries.getInt(entry + LAYOUT.entryInternalOffset());
+				int error = CompletionStatus.ofNtStatus(status, PipeNtdll.INSTANCE::RtlNtStatusToDosError);
+				complete(done, error, this.entries.getInt(entry + LAYOUT.entryBytesOffset()));
 			}
 		}
 	}
 
 	@Override
-	protected void wakeup() {
+	void wake() {
 		if (!K.PostQueuedCompletionStatus(this.port, 0, null, null)) {
 			logger.warn("Could not wake I/O thread {}: error {}", name(), Native.getLastError());
 		}

@@ -22,7 +22,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(CompletionRoutineLoop.class);
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	/** Kept in a field so that the native callback is never collected. */
 	private final PipeKernel32.CompletionRoutine routine = this::onCompletion;
@@ -93,7 +93,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 			return Native.getLastError();
 		}
 		operation.overlapped.clear();
-		operation.overlapped.setPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET, event.getPointer());
+		operation.event(event.getPointer());
 		track(operation);
 		int error = started(operation, K.ConnectNamedPipe(pipe, operation.overlapped));
 		if (error == 0) {
@@ -122,7 +122,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 			boolean ok = K.GetOverlappedResult(done.pipe, done.operation.overlapped, this.transferred, false);
 			int error = ok ? 0 : Native.getLastError();
 			K.CloseHandle(done.event);
-			done.operation.overlapped.setPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET, null);
+			done.operation.event(null);
 			complete(done.operation.overlapped, error, this.transferred.getValue());
 		}
 		else if (result == PipeKernel32.WAIT_FAILED) {
@@ -130,12 +130,17 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 		}
 	}
 
+	/**
+	 * A completion routine ran. Its error is 0 for a message larger than the buffer on
+	 * Windows, so the status is taken from the {@code OVERLAPPED}; see {@link CompletionStatus}.
+	 */
 	private void onCompletion(int error, int bytes, Pointer overlapped) {
-		complete(overlapped, error, bytes);
+		complete(overlapped, CompletionStatus.ofRoutine(error, overlapped, PipeNtdll.INSTANCE::RtlNtStatusToDosError),
+				bytes);
 	}
 
 	@Override
-	protected void wakeup() {
+	void wake() {
 		HANDLE target = this.thread;
 		if (target != null && K.QueueUserAPC(this.wakeRoutine, target, null) == 0) {
 			logger.warn("Could not wake I/O thread {}: error {}", name(), Native.getLastError());

@@ -1,14 +1,27 @@
 package io.asyncipc.transport.windows;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.asyncipc.transport.support.IoThread;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,10 +31,34 @@ import org.slf4j.LoggerFactory;
  */
 abstract class PipeIoLoop extends IoThread {
 
+	private static final Logger logger = LoggerFactory.getLogger(PipeIoLoop.class);
+
+	/** How long an orderly close waits for the peer to read what was sent to it. */
+	static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Flushes that may block at the same time; more wait for a thread, within their timeout. */
+	private static final int FLUSH_THREADS = 4;
+
 	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
 
 	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
 	private final Map<Long, PipeOperation> pending = new ConcurrentHashMap<>();
+
+	/** Pipe handles being closed, waiting for their peers to read. */
+	private final Set<PipeClose> closing = ConcurrentHashMap.newKeySet();
+
+	/** Runs the blocking flushes of orderly closes, off this thread. Created when first needed. */
+	private ExecutorService flusher;
+
+	/** Makes a wake-up and the release of the handles it uses exclusive. */
+	private final Object wakeLock = new Object();
+
+	/** Set once the loop closes its own handles: nothing is left to wake. Guarded by wakeLock. */
+	private boolean released;
+
+	/** A fault injection point for tests; production leaves it empty. */
+	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
+	};
 
 	PipeIoLoop(String name, boolean daemon) {
 		super(name, daemon);
@@ -75,16 +112,113 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
-	 * Lets pending operations complete, up to five seconds, then releases what the loop owns;
-	 * if any operation is still pending by then, nothing it may touch is released.
+	 * Closes a connection's pipe handle, never with {@code DisconnectNamedPipe}; see
+	 * {@link PipeClose}. Call on this thread.
+	 * @param pipe the handle
+	 * @param flushFirst whether to let the peer read what was written before closing
+	 * @param description what the handle belongs to, for logs
+	 * @param timeout how long the peer may take to read what was written
+	 * @return a future that completes, on this thread, once the handle is closed
+	 */
+	CompletableFuture<Void> closePipe(HANDLE pipe, boolean flushFirst, String description, Duration timeout) {
+		PipeClose close = new PipeClose(pipe, description, PipeKernel32.instance(), this);
+		if (!flushFirst) {
+			close.now();
+			return close.whenClosed();
+		}
+		this.closing.add(close);
+		close.whenClosed().whenComplete((done, ex) -> this.closing.remove(close));
+		close.afterFlush(flusher(), timeout);
+		return close.whenClosed();
+	}
+
+	private ExecutorService flusher() {
+		if (this.flusher == null) {
+			AtomicInteger threads = new AtomicInteger();
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(FLUSH_THREADS, FLUSH_THREADS, 10, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), (task) -> {
+						Thread thread = new Thread(task, name() + "-flush-" + threads.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			this.flusher = executor;
+		}
+		return this.flusher;
+	}
+
+	/**
+	 * Waits until the pipe handles being closed are closed: their peers read what was sent,
+	 * or their flushes timed out. Call before stopping this thread, after the connections
+	 * were asked to close; on this thread itself it returns at once.
+	 * @param timeout how long to wait at most
+	 */
+	void awaitClosed(Duration timeout) {
+		if (inLoop()) {
+			// Waiting here would stall the closes it waits for; stopped() closes what is left.
+			return;
+		}
+		// The closes asked for so far are queued on this thread: once it ran them, they are listed.
+		runAndWait(() -> {
+		}, Duration.ofSeconds(10));
+		CompletableFuture<?>[] closes = this.closing.stream()
+			.map(PipeClose::whenClosed)
+			.toArray(CompletableFuture[]::new);
+		try {
+			CompletableFuture.allOf(closes).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("I/O thread {} stops with {} pipes still waiting for their peers to read", name(),
+					this.closing.size());
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Closes what is still being closed, lets pending operations complete, up to five
+	 * seconds, then releases what the loop owns; if any operation is still pending by then,
+	 * nothing it may touch is released.
 	 */
 	@Override
 	protected final void stopped() {
+		for (PipeClose close : List.copyOf(this.closing)) {
+			close.abandon();
+		}
+		if (this.flusher != null) {
+			this.flusher.shutdown();
+		}
 		drainPending(5_000);
 		if (!abandonPending()) {
+			synchronized (this.wakeLock) {
+				this.released = true;
+			}
 			release();
 		}
 	}
+
+	/**
+	 * Wakes the thread, unless it released its handles: a wake-up would then use a closed
+	 * handle, whose value Windows may already have given to another object. A wake-up in
+	 * progress finishes before the handles are closed.
+	 */
+	@Override
+	protected final void wakeup() {
+		synchronized (this.wakeLock) {
+			if (!this.released) {
+				wake();
+			}
+		}
+	}
+
+	/**
+	 * Makes a running or coming wait for I/O return, through this loop's handles.
+	 */
+	abstract void wake();
 
 	/**
 	 * Closes the loop's own handles once no operation is pending.
@@ -112,7 +246,8 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
-	 * Hands a completion to its operation, if it is still pending.
+	 * Hands a completion to its operation, if it is still pending. If the operation throws,
+	 * only what it belongs to is closed: this thread goes on serving the others.
 	 * @param overlapped the {@code OVERLAPPED} the OS reported
 	 * @param error 0 or the Windows error code
 	 * @param bytes the bytes transferred
@@ -120,8 +255,47 @@ abstract class PipeIoLoop extends IoThread {
 	void complete(Pointer overlapped, int error, int bytes) {
 		PipeOperation operation = untrack(Pointer.nativeValue(overlapped));
 		if (operation != null) {
+			deliver(operation, error, bytes);
+		}
+	}
+
+	/**
+	 * Hands a result to an operation that is no longer tracked, such as a connect that found
+	 * its client already there, guarded like every completion. Call on this thread.
+	 * @param operation the operation
+	 * @param error 0 or the Windows error code
+	 * @param bytes the bytes transferred
+	 */
+	void deliver(PipeOperation operation, int error, int bytes) {
+		try {
+			this.beforeCompletion.accept(operation);
 			operation.completed(error, bytes);
 		}
+		catch (RuntimeException ex) {
+			completionFailed(operation, ex);
+		}
+	}
+
+	private void completionFailed(PipeOperation operation, RuntimeException failure) {
+		logger.error("Completion of {} failed on I/O thread {}: {}; closing it, the thread goes on",
+				operation.describe(), name(), failure.toString());
+		logger.debug("Completion of {} failed", operation.describe(), failure);
+		try {
+			operation.failed(failure);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not close {} after its completion failed: {}", operation.describe(), ex.toString());
+			logger.debug("Closing {} failed", operation.describe(), ex);
+		}
+	}
+
+	/**
+	 * Runs a check before each completion is handed to its operation, on this thread. For
+	 * tests, to inject faults; a hook that throws makes the completion fail.
+	 * @param hook the check
+	 */
+	void beforeCompletion(Consumer<PipeOperation> hook) {
+		this.beforeCompletion = hook;
 	}
 
 	/**

@@ -14,11 +14,23 @@ import com.sun.jna.win32.W32APIOptions;
  * from jna-platform: its {@code ReadFile} and {@code WriteFile} take {@code byte[]}, which is
  * only valid during the call and so unsafe for overlapped I/O, and it lacks most of the rest.
  * Buffers and {@code OVERLAPPED}s are native {@link com.sun.jna.Memory} that the caller keeps
- * reachable until the operation completes.
+ * reachable until the operation completes. Functions with A and W variants bind to the W
+ * variant ({@code UNICODE_OPTIONS}), whatever {@code w32.ascii} says, since names are
+ * passed as {@link WString}. Structure layouts are in {@link OverlappedLayout}.
+ * <p>
+ * {@code DisconnectNamedPipe} is left out on purpose: it discards what the peer has not read
+ * yet, and instances are never reused, so {@code CloseHandle} is all a close needs.
  */
 interface PipeKernel32 extends StdCallLibrary {
 
-	PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.DEFAULT_OPTIONS);
+	/**
+	 * Returns kernel32, loaded on first use. It is loaded in a holder, not in a field of this
+	 * interface, so that implementing the interface (a test's recording fake) loads nothing.
+	 * @return the library
+	 */
+	static PipeKernel32 instance() {
+		return Loaded.INSTANCE;
+	}
 
 	int PIPE_ACCESS_DUPLEX = 0x00000003;
 
@@ -46,6 +58,10 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	int SECURITY_IDENTIFICATION = 0x00010000;
 
+	int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+
+	int THREAD_TERMINATE = 0x0001;
+
 	int THREAD_SET_CONTEXT = 0x0010;
 
 	int INFINITE = -1;
@@ -64,6 +80,8 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	int ERROR_SEM_TIMEOUT = 121;
 
+	int ERROR_INSUFFICIENT_BUFFER = 122;
+
 	int ERROR_PIPE_BUSY = 231;
 
 	int ERROR_NO_DATA = 232;
@@ -78,21 +96,12 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	int ERROR_IO_PENDING = 997;
 
-	/** {@code sizeof(OVERLAPPED)} on 64-bit Windows. */
-	int OVERLAPPED_SIZE = 32;
-
-	/** {@code sizeof(OVERLAPPED_ENTRY)} on 64-bit Windows. */
-	int OVERLAPPED_ENTRY_SIZE = 32;
-
-	/** Offset of {@code OVERLAPPED.hEvent} on 64-bit Windows. */
-	int OVERLAPPED_EVENT_OFFSET = 24;
+	int ERROR_NO_SYSTEM_RESOURCES = 1450;
 
 	HANDLE CreateNamedPipe(WString name, int openMode, int pipeMode, int maxInstances, int outBufferSize,
 			int inBufferSize, int defaultTimeout, Pointer securityAttributes);
 
 	boolean ConnectNamedPipe(HANDLE pipe, Pointer overlapped);
-
-	boolean DisconnectNamedPipe(HANDLE pipe);
 
 	HANDLE CreateFile(WString name, int access, int shareMode, Pointer securityAttributes, int creation, int flags,
 			HANDLE template);
@@ -121,6 +130,10 @@ interface PipeKernel32 extends StdCallLibrary {
 
 	boolean CancelIoEx(HANDLE file, Pointer overlapped);
 
+	boolean CancelSynchronousIo(HANDLE thread);
+
+	boolean FlushFileBuffers(HANDLE file);
+
 	HANDLE CreateIoCompletionPort(HANDLE file, HANDLE existingPort, Pointer completionKey, int concurrentThreads);
 
 	boolean GetQueuedCompletionStatus(HANDLE port, IntByReference bytesTransferred, PointerByReference completionKey,
@@ -140,6 +153,10 @@ interface PipeKernel32 extends StdCallLibrary {
 	int QueueUserAPC(ApcRoutine routine, HANDLE thread, Pointer data);
 
 	HANDLE OpenThread(int access, boolean inheritHandle, int threadId);
+
+	HANDLE OpenProcess(int access, boolean inheritHandle, int processId);
+
+	HANDLE GetCurrentProcess();
 
 	int GetCurrentThreadId();
 
@@ -162,6 +179,18 @@ interface PipeKernel32 extends StdCallLibrary {
 	interface ApcRoutine extends StdCallCallback {
 
 		void callback(Pointer data);
+
+	}
+
+	/**
+	 * Holds the loaded library.
+	 */
+	final class Loaded {
+
+		static final PipeKernel32 INSTANCE = Native.load("kernel32", PipeKernel32.class, W32APIOptions.UNICODE_OPTIONS);
+
+		private Loaded() {
+		}
 
 	}
 

@@ -10,7 +10,9 @@ import com.sun.jna.Pointer;
  */
 abstract class PipeOperation {
 
-	final Memory overlapped = new Memory(PipeKernel32.OVERLAPPED_SIZE);
+	private static final int EVENT_OFFSET = OverlappedLayout.NATIVE.eventOffset();
+
+	final Memory overlapped = new Memory(OverlappedLayout.NATIVE.overlappedSize());
 
 	Memory buffer;
 
@@ -22,9 +24,17 @@ abstract class PipeOperation {
 	 * Prepares the {@code OVERLAPPED} for the next use.
 	 */
 	void reset() {
-		Pointer event = this.overlapped.getPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET);
+		Pointer event = event();
 		this.overlapped.clear();
-		this.overlapped.setPointer(PipeKernel32.OVERLAPPED_EVENT_OFFSET, event);
+		event(event);
+	}
+
+	Pointer event() {
+		return this.overlapped.getPointer(EVENT_OFFSET);
+	}
+
+	void event(Pointer event) {
+		this.overlapped.setPointer(EVENT_OFFSET, event);
 	}
 
 	long address() {
@@ -37,5 +47,19 @@ abstract class PipeOperation {
 	 * @param bytes the bytes transferred
 	 */
 	abstract void completed(int error, int bytes);
+
+	/**
+	 * {@link #completed(int, int)} threw: release what the operation belongs to (close the
+	 * connection, or the waiting instance) so that the I/O thread can go on serving the
+	 * others. Runs on the I/O thread.
+	 * @param failure what was thrown
+	 */
+	abstract void failed(RuntimeException failure);
+
+	/**
+	 * Names the operation and what it belongs to, for logs.
+	 * @return for example {@code read on connection 3f2a-1 on pipe 'orders'}
+	 */
+	abstract String describe();
 
 }

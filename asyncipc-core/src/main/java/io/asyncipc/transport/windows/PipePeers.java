@@ -2,13 +2,13 @@ package io.asyncipc.transport.windows;
 
 import java.util.OptionalLong;
 
-import com.sun.jna.platform.win32.Advapi32Util;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeException;
 
 /**
- * Identifies the process on the other end of a pipe by its pid and the user of its access
- * token, and refuses one that runs as another user.
+ * Identifies the process on the other end of a pipe by its pid and the user SID of its
+ * access token, and refuses one that runs as another user. Runs on the I/O thread, so it
+ * looks up no account name: the identity's name is looked up lazily, off that thread.
  */
 final class PipePeers {
 
@@ -20,23 +20,43 @@ final class PipePeers {
 	 * @param pid the peer's process id, from {@code GetNamedPipeClientProcessId} or
 	 * {@code GetNamedPipeServerProcessId}
 	 * @return the peer, running as this process's user
-	 * @throws RefusedPeerException if it runs as another user, or its user cannot be read
+	 * @throws RefusedPeerException if it runs as another user, or if anything about it
+	 * cannot be read
 	 */
 	static PeerIdentity identify(int pid) {
-		Advapi32Util.Account account;
+		UserSid user;
+		UserSid current;
 		try {
-			account = ProcessUsers.userOf(pid);
+			user = ProcessUsers.userOf(pid);
+			current = ProcessUsers.current();
 		}
-		catch (PipeException ex) {
-			throw new RefusedPeerException(PeerIdentity.of("unknown", OptionalLong.of(pid)),
+		catch (RuntimeException ex) {
+			throw new RefusedPeerException(unknown(OptionalLong.of(pid)),
 					"its user could not be read: " + ex.getMessage());
 		}
-		PeerIdentity peer = PeerIdentity.of(ProcessUsers.nameOf(account), OptionalLong.of(pid));
-		if (!ProcessUsers.isCurrentUser(account)) {
-			throw new RefusedPeerException(peer, "it runs as OS user '" + peer.user() + "', and only '"
-					+ ProcessUsers.nameOf(ProcessUsers.current()) + "' may connect");
+		String sid = user.toString();
+		PeerIdentity peer = PeerIdentity.lazy(sid, () -> ProcessUsers.nameOf(sid), OptionalLong.of(pid));
+		boolean sameUser;
+		try {
+			sameUser = user.sameUserAs(current);
+		}
+		catch (RuntimeException ex) {
+			throw new RefusedPeerException(peer, "its user could not be compared with ours: " + ex.getMessage());
+		}
+		if (!sameUser) {
+			throw new RefusedPeerException(peer, "it runs as the OS user with SID " + sid
+					+ ", and only this process's user, SID " + current + ", may connect; run both as the same user");
 		}
 		return peer;
+	}
+
+	/**
+	 * Returns the identity of a peer nothing is known of but, maybe, its pid.
+	 * @param pid the pid, or empty
+	 * @return the identity
+	 */
+	static PeerIdentity unknown(OptionalLong pid) {
+		return PeerIdentity.of("unknown", pid);
 	}
 
 	/**

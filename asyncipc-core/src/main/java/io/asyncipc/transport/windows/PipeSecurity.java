@@ -31,7 +31,7 @@ final class PipeSecurity implements AutoCloseable {
 	 * @return the security, to close when the server stops
 	 */
 	static PipeSecurity currentUserOnly() {
-		String sddl = "D:P(A;;GA;;;SY)(A;;GA;;;" + ProcessUsers.current().sidString + ")";
+		String sddl = "D:P(A;;GA;;;SY)(A;;GA;;;" + ProcessUsers.current() + ")";
 		PointerByReference descriptor = new PointerByReference();
 		if (!PipeAdvapi32.INSTANCE.ConvertStringSecurityDescriptorToSecurityDescriptor(new WString(sddl),
 				PipeAdvapi32.SDDL_REVISION_1, descriptor, null)) {
@@ -51,7 +51,7 @@ final class PipeSecurity implements AutoCloseable {
 
 	@Override
 	public void close() {
-		PipeKernel32.INSTANCE.LocalFree(this.descriptor);
+		PipeKernel32.instance().LocalFree(this.descriptor);
 	}
 
 }

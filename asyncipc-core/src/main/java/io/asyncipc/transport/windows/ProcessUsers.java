@@ -1,76 +1,119 @@
 package io.asyncipc.transport.windows;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32Util;
-import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import io.asyncipc.transport.PipeException;
 
 /**
- * Finds out which user a process runs as, from its access token, so that each end of a pipe
- * can check that the other runs as the same user.
+ * Finds out which user a process runs as, from the user SID in its access token, so that
+ * each end of a pipe can check that the other runs as the same user. No account name is
+ * looked up here: {@code LookupAccountSid} may ask a domain controller and block, so names
+ * are looked up only on request, off the I/O thread ({@link #nameOf(String)}).
  */
 final class ProcessUsers {
 
-	private static final int PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
-	private static volatile Advapi32Util.Account current;
+	private static final PipeAdvapi32 A = PipeAdvapi32.INSTANCE;
+
+	private static volatile UserSid current;
 
 	private ProcessUsers() {
 	}
 
 	/**
 	 * Returns the user this process runs as.
-	 * @return the account, with its SID
+	 * @return the user's SID
 	 */
-	static Advapi32Util.Account current() {
-		Advapi32Util.Account account = current;
-		if (account == null) {
-			account = userOf(Kernel32.INSTANCE.GetCurrentProcess());
-			current = account;
+	static UserSid current() {
+		UserSid user = current;
+		if (user == null) {
+			user = userOf(K.GetCurrentProcess(), "this process");
+			current = user;
 		}
-		return account;
+		return user;
 	}
 
 	/**
 	 * Returns the user another process runs as.
 	 * @param pid the process id
-	 * @return the account, with its SID
-	 * @throws PipeException if the process or its token cannot be opened
+	 * @return the user's SID
+	 * @throws PipeException if the process, its token or its user cannot be read
 	 */
-	static Advapi32Util.Account userOf(int pid) {
-		WinNT.HANDLE process = Kernel32.INSTANCE.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid);
+	static UserSid userOf(int pid) {
+		HANDLE process = K.OpenProcess(PipeKernel32.PROCESS_QUERY_LIMITED_INFORMATION, false, pid);
 		if (process == null) {
 			throw new PipeException(WindowsErrors.describe("OpenProcess " + pid, Native.getLastError()));
 		}
 		try {
-			return userOf(process);
+			return userOf(process, "process " + pid);
 		}
 		finally {
-			Kernel32.INSTANCE.CloseHandle(process);
+			K.CloseHandle(process);
 		}
 	}
 
-	private static Advapi32Util.Account userOf(WinNT.HANDLE process) {
-		WinNT.HANDLEByReference token = new WinNT.HANDLEByReference();
-		if (!Advapi32.INSTANCE.OpenProcessToken(process, WinNT.TOKEN_QUERY, token)) {
-			throw new PipeException(WindowsErrors.describe("OpenProcessToken", Native.getLastError()));
+	/**
+	 * Looks up the account name of a SID. May block on a domain controller: never call it on
+	 * an I/O thread.
+	 * @param sid the SID string
+	 * @return the account name
+	 */
+	static String nameOf(String sid) {
+		return Advapi32Util.getAccountBySid(sid).name;
+	}
+
+	private static UserSid userOf(HANDLE process, String what) {
+		HANDLEByReference token = new HANDLEByReference();
+		if (!A.OpenProcessToken(process, PipeAdvapi32.TOKEN_QUERY, token)) {
+			throw new PipeException(WindowsErrors.describe("OpenProcessToken of " + what, Native.getLastError()));
 		}
 		try {
-			return Advapi32Util.getTokenAccount(token.getValue());
+			return tokenUser(token.getValue(), what);
 		}
 		finally {
-			Kernel32.INSTANCE.CloseHandle(token.getValue());
+			K.CloseHandle(token.getValue());
 		}
 	}
 
-	static boolean isCurrentUser(Advapi32Util.Account account) {
-		return current().sidString.equals(account.sidString);
+	/**
+	 * Reads {@code TOKEN_USER}, whose first field is the pointer to the SID, and copies the
+	 * SID out of it.
+	 */
+	private static UserSid tokenUser(HANDLE token, String what) {
+		IntByReference length = new IntByReference();
+		if (!A.GetTokenInformation(token, PipeAdvapi32.TOKEN_USER, null, 0, length)
+				&& Native.getLastError() != PipeKernel32.ERROR_INSUFFICIENT_BUFFER) {
+			throw new PipeException(WindowsErrors.describe("GetTokenInformation of " + what, Native.getLastError()));
+		}
+		Memory information = new Memory(Math.max(length.getValue(), Native.POINTER_SIZE));
+		if (!A.GetTokenInformation(token, PipeAdvapi32.TOKEN_USER, information, (int) information.size(), length)) {
+			throw new PipeException(WindowsErrors.describe("GetTokenInformation of " + what, Native.getLastError()));
+		}
+		Pointer sid = information.getPointer(0);
+		int size = A.GetLengthSid(sid);
+		Memory copy = new Memory(size);
+		copy.write(0, sid.getByteArray(0, size), 0, size);
+		return new UserSid(copy, sidString(copy, what));
 	}
 
-	static String nameOf(Advapi32Util.Account account) {
-		return (account.name != null) ? account.name : account.sidString;
+	private static String sidString(Pointer sid, String what) {
+		PointerByReference string = new PointerByReference();
+		if (!A.ConvertSidToStringSid(sid, string)) {
+			throw new PipeException(WindowsErrors.describe("ConvertSidToStringSid of " + what, Native.getLastError()));
+		}
+		try {
+			return string.getValue().getWideString(0);
+		}
+		finally {
+			K.LocalFree(string.getValue());
+		}
 	}
 
 }

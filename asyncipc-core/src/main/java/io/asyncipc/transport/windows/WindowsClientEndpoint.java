@@ -1,5 +1,7 @@
 package io.asyncipc.transport.windows;
 
+import java.util.OptionalLong;
+
 import com.sun.jna.Native;
 import com.sun.jna.WString;
 import com.sun.jna.platform.win32.WinBase;
@@ -26,7 +28,7 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 
 	private static final int BUSY_WAIT_MILLIS = 200;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private final String path;
 
@@ -80,30 +82,38 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 					() -> K.CloseHandle(opened));
 			return;
 		}
-		IntByReference pid = new IntByReference();
 		PeerIdentity server;
 		try {
-			if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
-				throw new PipeException(WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
-			}
-			server = PipePeers.identify(pid.getValue());
+			server = identifyServer(pipe);
 		}
 		catch (PipePeers.RefusedPeerException ex) {
-			rejected(ex.peer(), ex.getMessage());
-			attemptFailed(new PipeException("refused the server of " + this.path + ": " + ex.getMessage()),
-					() -> K.CloseHandle(opened));
+			refuse(opened, ex.peer(), ex.getMessage());
 			return;
 		}
-		catch (PipeException ex) {
-			attemptFailed(ex, () -> K.CloseHandle(opened));
+		catch (RuntimeException ex) {
+			refuse(opened, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
 		if (!connected()) {
 			K.CloseHandle(pipe);
 			return;
 		}
-		new WindowsConnection(this, server, pipe, loop(), false).open();
+		new WindowsConnection(this, server, pipe, loop()).open();
 		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
+	}
+
+	private PeerIdentity identifyServer(HANDLE pipe) {
+		IntByReference pid = new IntByReference();
+		if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
+			throw new PipePeers.RefusedPeerException(PipePeers.unknown(OptionalLong.empty()),
+					WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
+		}
+		return PipePeers.identify(pid.getValue());
+	}
+
+	private void refuse(HANDLE pipe, PeerIdentity server, String reason) {
+		rejected(server, reason);
+		attemptFailed(new PipeException("refused the server of " + this.path + ": " + reason), () -> K.CloseHandle(pipe));
 	}
 
 	private HANDLE open() {
@@ -117,6 +127,16 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 	@Override
 	protected void abandonAttempt() {
 		// Attempts complete synchronously on the I/O thread; nothing is left half-open.
+	}
+
+	/**
+	 * Lets the connection's close finish (its server may still be reading what was sent)
+	 * before the I/O thread stops.
+	 */
+	@Override
+	protected void releaseResources() {
+		loop().awaitClosed(timeLeft());
+		super.releaseResources();
 	}
 
 }

@@ -27,13 +27,11 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private static final byte[] EMPTY = new byte[0];
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private final HANDLE pipe;
 
 	private final PipeIoLoop loop;
-
-	private final boolean serverSide;
 
 	private final int maxMessageSize;
 
@@ -64,12 +62,10 @@ final class WindowsConnection extends AbstractPipeConnection {
 	/** No read is in flight because reading is paused. I/O thread only. */
 	private boolean readIdle;
 
-	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop,
-			boolean serverSide) {
+	WindowsConnection(AbstractPipeEndpoint endpoint, PeerIdentity peer, HANDLE pipe, PipeIoLoop loop) {
 		super(endpoint, peer, 0);
 		this.pipe = pipe;
 		this.loop = loop;
-		this.serverSide = serverSide;
 		this.maxMessageSize = endpoint.options().maxMessageSize();
 	}
 
@@ -154,10 +150,6 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
-	/**
-	 * A message is larger than the buffer: keep what came, check the whole size against the
-	 * maximum before allocating for it, then read the rest.
-	 */
 	@Override
 	protected void pauseReading() {
 		// The next read is not started while paused; see readCompleted.
@@ -173,6 +165,10 @@ final class WindowsConnection extends AbstractPipeConnection {
 		});
 	}
 
+	/**
+	 * A message is larger than the buffer: keep what came, check the whole size against the
+	 * maximum before allocating for it, then read the rest.
+	 */
 	private void readRestOfMessage(int bytes) {
 		IntByReference left = new IntByReference();
 		int remaining = K.PeekNamedPipe(this.pipe, null, 0, null, null, left) ? left.getValue() : 0;
@@ -293,20 +289,28 @@ final class WindowsConnection extends AbstractPipeConnection {
 		return false;
 	}
 
+	/**
+	 * Closes the connection on the I/O thread. The handle is closed without
+	 * {@code DisconnectNamedPipe}, which would discard what the peer has not read yet; after
+	 * an orderly close that follows writes, the peer may read it first (see
+	 * {@link PipeClose}).
+	 */
 	private void closeNow(DisconnectReason reason, Throwable cause) {
 		if (!markClosed(reason, cause)) {
 			return;
 		}
 		synchronized (this.handleLock) {
+			// From here on no write starts on the handle; one in flight may still finish.
 			this.closing = true;
-			K.CancelIoEx(this.pipe, null);
-			if (this.serverSide) {
-				K.DisconnectNamedPipe(this.pipe);
-			}
-			K.CloseHandle(this.pipe);
 		}
-		released();
-		settleOutbound();
+		// Sends settle once the handle is closed: a write in flight that the OS completes first
+		// still succeeds, and the rest fail.
+		this.loop.closePipe(this.pipe, PipeClose.flushesFirst(reason, anythingWritten()), toString(),
+				closeTimeout(PipeIoLoop.FLUSH_TIMEOUT))
+			.whenComplete((done, ex) -> {
+				released();
+				settleOutbound();
+			});
 	}
 
 	private void close(DisconnectReason reason, Throwable cause) {
@@ -318,11 +322,25 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
+	private void operationFailed(String what, RuntimeException failure) {
+		closeNow(DisconnectReason.IO_ERROR, new PipeException(what + " on " + this + " failed: " + failure, failure));
+	}
+
 	private final class ReadOperation extends PipeOperation {
 
 		@Override
 		void completed(int error, int bytes) {
 			readCompleted(error, bytes);
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			operationFailed("reading", failure);
+		}
+
+		@Override
+		String describe() {
+			return "read on " + WindowsConnection.this;
 		}
 
 	}
@@ -334,6 +352,18 @@ final class WindowsConnection extends AbstractPipeConnection {
 		@Override
 		void completed(int error, int bytes) {
 			writeCompleted(error, bytes);
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			// The message stays in flight in the outbound buffer, which fails it when the close settles.
+			this.message = null;
+			operationFailed("writing", failure);
+		}
+
+		@Override
+		String describe() {
+			return "write on " + WindowsConnection.this;
 		}
 
 	}

@@ -34,6 +34,7 @@ final class WindowsErrors {
 			case PipeKernel32.ERROR_PIPE_NOT_CONNECTED -> "no process is on the other end";
 			case PipeKernel32.ERROR_MORE_DATA -> "more data is available";
 			case PipeKernel32.ERROR_OPERATION_ABORTED -> "the operation was cancelled";
+			case PipeKernel32.ERROR_NO_SYSTEM_RESOURCES -> "not enough system resources";
 			default -> "see the Windows system error codes";
 		};
 	}

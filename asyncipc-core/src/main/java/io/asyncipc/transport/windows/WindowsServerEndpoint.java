@@ -10,6 +10,7 @@ import com.sun.jna.WString;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.ptr.IntByReference;
+import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeAddressInUseException;
@@ -18,14 +19,18 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.Backoff;
+import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A named-pipe server. It always keeps {@link #PENDING_INSTANCES} instances waiting for
- * clients, so that a connecting client never finds a gap; the first is created with
+ * A named-pipe server. It keeps {@link #PENDING_INSTANCES} instances waiting for clients, so
+ * that a connecting client never finds a gap; the first is created with
  * {@code FILE_FLAG_FIRST_PIPE_INSTANCE}, so a second server on the same name fails rather
- * than share it. Instances reject remote clients and admit only this user and SYSTEM.
+ * than share it. When an instance cannot be created, the pool is refilled on a timer, with
+ * backoff, until it can. Instances reject remote clients and admit only this user and
+ * SYSTEM.
  */
 final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
@@ -35,25 +40,51 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
 
-	private static final PipeKernel32 K = PipeKernel32.INSTANCE;
+	private static final Duration REFILL_MIN_BACKOFF = Duration.ofMillis(50);
+
+	private static final Duration REFILL_MAX_BACKOFF = Duration.ofSeconds(5);
 
 	private final String path;
 
 	private final PipeIoLoop loop;
 
+	private final PipeKernel32 kernel32;
+
 	private final List<Listening> listening = new ArrayList<>();
+
+	private final Backoff refillBackoff = new Backoff(REFILL_MIN_BACKOFF, REFILL_MAX_BACKOFF);
+
+	/** The next attempt to refill the pool, while it is short. I/O thread only. */
+	private IoThread.Timer refill;
+
+	/** Why the pool is short, from the first failure until it is full again. I/O thread only. */
+	private RuntimeException refillFailure;
 
 	private PipeSecurity security;
 
 	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode) {
+		this(name, options, handler, mode, PipeKernel32.instance());
+	}
+
+	/**
+	 * Creates a server that makes its instances through the given kernel32 calls, which tests
+	 * replace to inject faults.
+	 */
+	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode,
+			PipeKernel32 kernel32) {
 		super(name, PipeRole.SERVER, options, handler);
 		this.path = WindowsPipeNames.resolve(name);
 		this.loop = mode.newLoop("asyncipc-" + name + "-io", options.daemonThreads());
+		this.kernel32 = kernel32;
 	}
 
 	@Override
 	public String address() {
 		return this.path;
+	}
+
+	PipeIoLoop loop() {
+		return this.loop;
 	}
 
 	@Override
@@ -64,9 +95,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		try {
 			this.loop.runAndWait(() -> {
 				listen(true);
-				for (int i = 1; i < PENDING_INSTANCES; i++) {
-					listen(false);
-				}
+				refill();
 			}, Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
@@ -81,6 +110,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 	/**
 	 * Creates one pipe instance and waits for a client on it. Runs on the I/O thread.
+	 * @throws PipeException if the instance cannot be created
 	 */
 	private void listen(boolean first) {
 		if (first && isTaken()) {
@@ -91,7 +121,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 				| (first ? PipeKernel32.FILE_FLAG_FIRST_PIPE_INSTANCE : 0);
 		int pipeMode = PipeKernel32.PIPE_TYPE_MESSAGE | PipeKernel32.PIPE_READMODE_MESSAGE | PipeKernel32.PIPE_WAIT
 				| PipeKernel32.PIPE_REJECT_REMOTE_CLIENTS;
-		HANDLE pipe = K.CreateNamedPipe(new WString(this.path), openMode, pipeMode,
+		HANDLE pipe = this.kernel32.CreateNamedPipe(new WString(this.path), openMode, pipeMode,
 				PipeKernel32.PIPE_UNLIMITED_INSTANCES, BUFFER_SIZE, BUFFER_SIZE, 0, this.security.attributes());
 		if (pipe == null || WinBase.INVALID_HANDLE_VALUE.equals(pipe)) {
 			int error = Native.getLastError();
@@ -103,7 +133,7 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		}
 		int error = this.loop.attach(pipe);
 		if (error != 0) {
-			K.CloseHandle(pipe);
+			this.kernel32.CloseHandle(pipe);
 			throw new PipeException(WindowsErrors.describe("CreateIoCompletionPort", error));
 		}
 		Listening instance = new Listening(pipe);
@@ -112,11 +142,11 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			this.listening.add(instance);
 		}
 		else if (error == PipeKernel32.ERROR_PIPE_CONNECTED) {
-			this.loop.execute(() -> instance.completed(0, 0));
+			this.loop.execute(() -> this.loop.deliver(instance, 0, 0));
 			this.listening.add(instance);
 		}
 		else {
-			K.CloseHandle(pipe);
+			this.kernel32.CloseHandle(pipe);
 			throw new PipeException(WindowsErrors.describe("ConnectNamedPipe", error));
 		}
 	}
@@ -127,38 +157,100 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	 * flag.
 	 */
 	private boolean isTaken() {
-		if (K.WaitNamedPipe(new WString(this.path), 1)) {
+		if (this.kernel32.WaitNamedPipe(new WString(this.path), 1)) {
 			return true;
 		}
 		return Native.getLastError() != PipeKernel32.ERROR_FILE_NOT_FOUND;
 	}
 
-	private void clientConnected(HANDLE pipe) {
-		IntByReference pid = new IntByReference();
-		PeerIdentity peer;
-		try {
-			if (!K.GetNamedPipeClientProcessId(pipe, pid)) {
-				throw new PipePeers.RefusedPeerException(PeerIdentity.of("unknown", OptionalLong.empty()),
-						WindowsErrors.describe("GetNamedPipeClientProcessId", Native.getLastError()));
-			}
-			peer = PipePeers.identify(pid.getValue());
-		}
-		catch (PipePeers.RefusedPeerException ex) {
-			K.DisconnectNamedPipe(pipe);
-			K.CloseHandle(pipe);
-			rejected(ex.peer(), ex.getMessage());
+	/**
+	 * Tops the pool of waiting instances up. If an instance cannot be created, the next try
+	 * is on a timer, with backoff: a server must not stay deaf after a passing failure, such
+	 * as running out of handles. Runs on the I/O thread.
+	 */
+	private void refill() {
+		if (isStopping() || this.refill != null) {
 			return;
 		}
-		new WindowsConnection(this, peer, pipe, this.loop, true).open();
+		while (this.listening.size() < PENDING_INSTANCES) {
+			try {
+				listen(false);
+			}
+			catch (RuntimeException ex) {
+				poolShort(ex);
+				return;
+			}
+		}
+		if (this.refillFailure != null) {
+			logger.info("Pipe '{}' has {} instances waiting for clients again", name(), this.listening.size());
+			this.refillFailure = null;
+			this.refillBackoff.reset();
+			attemptSucceeded();
+		}
 	}
 
-	private void replenish() {
+	private void poolShort(RuntimeException failure) {
+		Duration delay = this.refillBackoff.next();
+		if (this.refillFailure == null) {
+			logger.error("Pipe '{}' could not create an instance for the next client ({} of {} waiting): {}; "
+					+ "trying again until it can", name(), this.listening.size(), PENDING_INSTANCES, failure.getMessage());
+		}
+		else {
+			logger.debug("Pipe '{}' still could not create an instance, trying again in {}: {}", name(), delay,
+					failure.getMessage());
+		}
+		this.refillFailure = failure;
+		attemptFailed(failure);
+		this.refill = this.loop.schedule(this::refillNow, delay);
+	}
+
+	private void refillNow() {
+		this.refill = null;
 		try {
-			listen(false);
+			refill();
 		}
-		catch (PipeException ex) {
-			logger.error("Pipe '{}' could not create a new instance: {}", name(), ex.getMessage());
+		catch (RuntimeException ex) {
+			logger.error("Pipe '{}' could not refill its instances: {}", name(), ex.toString());
 		}
+	}
+
+	/**
+	 * A client connected to a waiting instance: identify it, then open the connection or
+	 * refuse the client. Any failure to identify it refuses it.
+	 */
+	private void clientConnected(Listening instance) {
+		PeerIdentity peer;
+		try {
+			peer = identifyClient(instance.pipe);
+		}
+		catch (PipePeers.RefusedPeerException ex) {
+			refuse(instance, ex.peer(), ex.getMessage());
+			return;
+		}
+		catch (RuntimeException ex) {
+			refuse(instance, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
+			return;
+		}
+		instance.connection = new WindowsConnection(this, peer, instance.pipe, this.loop);
+		instance.connection.open();
+	}
+
+	private PeerIdentity identifyClient(HANDLE pipe) {
+		IntByReference pid = new IntByReference();
+		if (!this.kernel32.GetNamedPipeClientProcessId(pipe, pid)) {
+			throw new PipePeers.RefusedPeerException(PipePeers.unknown(OptionalLong.empty()),
+					WindowsErrors.describe("GetNamedPipeClientProcessId", Native.getLastError()));
+		}
+		return PipePeers.identify(pid.getValue());
+	}
+
+	/**
+	 * Closes a refused client's instance. {@code CloseHandle} suffices: the client sees the
+	 * pipe end, and {@code DisconnectNamedPipe} is never needed on an instance not reused.
+	 */
+	private void refuse(Listening instance, PeerIdentity peer, String reason) {
+		instance.closePipe();
+		rejected(peer, reason);
 	}
 
 	@Override
@@ -167,15 +259,20 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	}
 
 	private void closeListening() {
+		if (this.refill != null) {
+			this.refill.cancel();
+			this.refill = null;
+		}
 		for (Listening instance : this.listening) {
-			K.CancelIoEx(instance.pipe, null);
-			K.CloseHandle(instance.pipe);
+			this.kernel32.CancelIoEx(instance.pipe, null);
+			instance.closePipe();
 		}
 		this.listening.clear();
 	}
 
 	@Override
 	protected void releaseResources() {
+		this.loop.awaitClosed(timeLeft());
 		this.loop.shutdownAndJoin(timeLeft());
 		this.security.close();
 	}
@@ -187,23 +284,60 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 
 		private final HANDLE pipe;
 
+		/** The connection the instance became, once its client was admitted. */
+		private WindowsConnection connection;
+
+		private boolean closed;
+
 		Listening(HANDLE pipe) {
 			this.pipe = pipe;
 		}
 
 		@Override
 		void completed(int error, int bytes) {
-			if (!WindowsServerEndpoint.this.listening.remove(this) || isStopping()) {
+			if (!WindowsServerEndpoint.this.listening.remove(this)) {
+				return;
+			}
+			if (isStopping()) {
+				// A client came while the server stops, before closeListening closed this one.
+				closePipe();
 				return;
 			}
 			if (error == 0 || error == PipeKernel32.ERROR_PIPE_CONNECTED) {
-				clientConnected(this.pipe);
+				clientConnected(this);
 			}
 			else {
 				logger.warn("Pipe '{}': {}", name(), WindowsErrors.describe("ConnectNamedPipe", error));
-				K.CloseHandle(this.pipe);
+				closePipe();
 			}
-			replenish();
+			refill();
+		}
+
+		@Override
+		void failed(RuntimeException failure) {
+			WindowsServerEndpoint.this.listening.remove(this);
+			if (this.connection != null) {
+				this.connection.close(DisconnectReason.IO_ERROR);
+			}
+			else {
+				closePipe();
+			}
+			refill();
+		}
+
+		/**
+		 * Closes the instance's handle, unless a connection owns it or it was closed already.
+		 */
+		void closePipe() {
+			if (this.connection == null && !this.closed) {
+				this.closed = true;
+				WindowsServerEndpoint.this.kernel32.CloseHandle(this.pipe);
+			}
+		}
+
+		@Override
+		String describe() {
+			return "waiting instance of pipe '" + name() + "'";
 		}
 
 	}

@@ -1,10 +1,5 @@
 package io.asyncipc.transport.windows;
 
-import com.sun.jna.Native;
-import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.ptr.IntByReference;
-import com.sun.jna.win32.StdCallLibrary;
-import com.sun.jna.win32.W32APIOptions;
 import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.TransportContractTests;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -36,19 +31,7 @@ class WindowsTransportContractIntegrationTests extends TransportContractTests {
 
 	@Override
 	protected long openHandles() {
-		IntByReference count = new IntByReference();
-		if (!HandleCount.INSTANCE.GetProcessHandleCount(Kernel32.INSTANCE.GetCurrentProcess(), count)) {
-			throw new IllegalStateException("GetProcessHandleCount failed: " + Native.getLastError());
-		}
-		return count.getValue();
-	}
-
-	interface HandleCount extends StdCallLibrary {
-
-		HandleCount INSTANCE = Native.load("kernel32", HandleCount.class, W32APIOptions.DEFAULT_OPTIONS);
-
-		boolean GetProcessHandleCount(com.sun.jna.platform.win32.WinNT.HANDLE process, IntByReference count);
-
+		return ProcessHandles.count();
 	}
 
 }
