@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server on a Unix domain socket. The first I/O thread accepts; connections are spread over
- * all of them. Only peers running as this process's own user are accepted.
+ * A server on a Unix domain socket, which owns its path through a {@link SocketFileLock} while
+ * it runs. The first I/O thread accepts; connections are spread over all of them. Only peers
+ * running as this process's own user are accepted.
  */
 final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler {
 
@@ -39,6 +40,8 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	private final Path path;
 
 	private final List<EventLoop> loops = new ArrayList<>();
+
+	private SocketFileLock lock;
 
 	private ServerSocketChannel listener;
 
@@ -58,7 +61,25 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	@Override
 	protected void doStart() {
-		SocketFiles.clearStale(name(), this.path);
+		SocketFiles.refuseNonSocket(name(), this.path);
+		this.lock = SocketFileLock.acquire(name(), this.path);
+		try {
+			SocketFiles.removeStale(name(), this.path);
+			listen();
+			startLoops();
+		}
+		catch (RuntimeException ex) {
+			closeListener();
+			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+			releaseResources();
+			releaseLock();
+			throw ex;
+		}
+		changeState(EndpointState.LISTENING, null);
+		logger.info("Pipe '{}' listening on {}", name(), this.path);
+	}
+
+	private void listen() {
 		try {
 			this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 			this.listener.bind(UnixDomainSocketAddress.of(this.path), BACKLOG);
@@ -67,39 +88,29 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			this.listener.configureBlocking(false);
 		}
 		catch (BindException ex) {
-			closeListener();
 			throw new PipeAddressInUseException("pipe '" + name() + "' is already in use: could not bind " + this.path
 					+ " (" + ex.getMessage() + ")");
 		}
 		catch (IOException ex) {
-			closeListener();
-			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
 			throw new PipeException("could not listen on " + this.path + " for pipe '" + name() + "': " + ex.getMessage(),
 					ex);
 		}
-		try {
-			for (int i = 0; i < options().ioThreads(); i++) {
-				EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
-				this.loops.add(loop);
-				loop.start();
+	}
+
+	private void startLoops() {
+		for (int i = 0; i < options().ioThreads(); i++) {
+			EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
+			this.loops.add(loop);
+			loop.start();
+		}
+		this.loops.get(0).runAndWait(() -> {
+			try {
+				this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
 			}
-			this.loops.get(0).runAndWait(() -> {
-				try {
-					this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
-				}
-				catch (IOException ex) {
-					throw new PipeException("could not register the listener of pipe '" + name() + "'", ex);
-				}
-			}, Duration.ofSeconds(10));
-		}
-		catch (RuntimeException ex) {
-			closeListener();
-			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
-			releaseResources();
-			throw ex;
-		}
-		changeState(EndpointState.LISTENING, null);
-		logger.info("Pipe '{}' listening on {}", name(), this.path);
+			catch (IOException ex) {
+				throw new PipeException("could not register the listener of pipe '" + name() + "'", ex);
+			}
+		}, Duration.ofSeconds(10));
 	}
 
 	@Override
@@ -146,6 +157,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	protected void stopConnecting() {
 		this.loops.get(0).runAndWait(this::closeListener, Duration.ofSeconds(10));
 		SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+		releaseLock();
 	}
 
 	@Override
@@ -154,6 +166,13 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			loop.shutdownAndJoin(Duration.ofSeconds(10));
 		}
 		this.loops.clear();
+	}
+
+	private void releaseLock() {
+		if (this.lock != null) {
+			this.lock.release();
+			this.lock = null;
+		}
 	}
 
 	private void closeListener() {
