@@ -127,16 +127,17 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	}
 
 	private void accepted(SocketChannel channel) throws IOException {
-		PeerIdentity peer;
+		PeerCredentials credentials;
 		try {
-			peer = PeerCredentials.of(channel);
+			credentials = PeerCredentials.of(channel);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			rejected(PeerIdentity.of("unknown", OptionalLong.empty()), "its credentials could not be read: " + ex);
 			channel.close();
 			return;
 		}
-		if (!PeerCredentials.isLocalUser(peer)) {
+		PeerIdentity peer = credentials.identity();
+		if (!credentials.isLocalUser()) {
 			channel.close();
 			rejected(peer, "it runs as OS user '" + peer.user() + "', and only '" + LocalUser.name() + "' may connect");
 			return;
