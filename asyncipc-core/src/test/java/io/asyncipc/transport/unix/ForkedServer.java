@@ -55,10 +55,25 @@ final class ForkedServer implements AutoCloseable {
 		return new ForkedServer(javaCommand(name));
 	}
 
+	/**
+	 * Starts a server process that may have at most {@code limit} open file descriptors, set by
+	 * the shell's {@code ulimit -n} before it runs java.
+	 * @param name the pipe name
+	 * @param limit the descriptor limit
+	 * @return the process, ready
+	 * @throws IOException if it cannot be started
+	 */
+	static ForkedServer withDescriptorLimit(String name, int limit) throws IOException {
+		List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$@\"", "bash"));
+		command.addAll(javaCommand(name));
+		return new ForkedServer(command);
+	}
+
 	private static List<String> javaCommand(String name) {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-				"-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), name);
+				"-Dlogback.configurationFile=io/asyncipc/transport/unix/server-process-logback.xml", "-cp",
+				System.getProperty("java.class.path"), ServerProcess.class.getName(), name);
 	}
 
 	/**

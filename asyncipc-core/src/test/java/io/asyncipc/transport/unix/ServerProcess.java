@@ -1,9 +1,14 @@
 package io.asyncipc.transport.unix;
 
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
@@ -28,6 +33,7 @@ public final class ServerProcess {
 	}
 
 	public static void main(String[] args) throws Exception {
+		loadClassesAhead();
 		PipeHandler handler = new PipeHandler() {
 
 			@Override
@@ -63,6 +69,36 @@ public final class ServerProcess {
 		}
 		if (server != null) {
 			server.stop(Duration.ofSeconds(5));
+		}
+	}
+
+	/**
+	 * Loads the transport's classes now, so that a process that runs out of file descriptors
+	 * needs none to load a class: one in a directory is a file to open, and a jar is opened
+	 * when it is first searched. Packaged in a jar, the library would not need this.
+	 */
+	private static void loadClassesAhead() throws IOException {
+		// A resource that is nowhere makes the class loader search, and open, every jar.
+		ClassLoader.getSystemResource("io/asyncipc/transport/unix/absent");
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			Path root = Path.of(entry);
+			if (Files.isDirectory(root.resolve("io/asyncipc/transport/support"))) {
+				try (Stream<Path> files = Files.walk(root.resolve("io/asyncipc/transport"))) {
+					files.map((file) -> root.relativize(file).toString())
+						.filter((file) -> file.endsWith(".class") && !file.contains("/windows/"))
+						.forEach(ServerProcess::load);
+				}
+			}
+		}
+	}
+
+	private static void load(String classFile) {
+		String className = classFile.substring(0, classFile.length() - ".class".length()).replace('/', '.');
+		try {
+			Class.forName(className, false, ServerProcess.class.getClassLoader());
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			throw new IllegalStateException("could not load " + className + " ahead", ex);
 		}
 	}
 
