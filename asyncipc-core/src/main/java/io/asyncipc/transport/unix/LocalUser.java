@@ -12,26 +12,34 @@ import java.nio.file.attribute.UserPrincipal;
  */
 final class LocalUser {
 
-	private static volatile String name;
+	private static volatile UserPrincipal principal;
 
 	private LocalUser() {
 	}
 
 	static String name() {
-		String result = name;
+		return principal().getName();
+	}
+
+	/**
+	 * Returns the user as the JDK's principal, which compares by uid, like the principal of a
+	 * socket's peer.
+	 * @return the principal
+	 */
+	static UserPrincipal principal() {
+		UserPrincipal result = principal;
 		if (result == null) {
 			result = lookUp();
-			name = result;
+			principal = result;
 		}
 		return result;
 	}
 
-	private static String lookUp() {
+	private static UserPrincipal lookUp() {
 		try {
 			Path probe = Files.createTempFile("asyncipc-user", ".probe");
 			try {
-				UserPrincipal owner = Files.getOwner(probe);
-				return owner.getName();
+				return Files.getOwner(probe);
 			}
 			finally {
 				Files.deleteIfExists(probe);

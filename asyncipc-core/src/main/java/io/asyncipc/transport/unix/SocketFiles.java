@@ -1,25 +1,20 @@
 package io.asyncipc.transport.unix;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
-import io.asyncipc.transport.PipeAddressInUseException;
 import io.asyncipc.transport.PipeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what to do with a socket file that is already there when a server starts: a stale
- * one, that nobody listens on, is removed; a live one makes the server fail; anything that is
- * not a socket is left alone.
+ * What a server does with the file at its socket path: anything that is not a socket is left
+ * alone and makes the server fail; a socket file is removed once the server holds the path's
+ * {@link SocketFileLock}, since whoever made it no longer does.
  */
 final class SocketFiles {
 
@@ -32,13 +27,31 @@ final class SocketFiles {
 	private SocketFiles() {
 	}
 
-	static void clearStale(String name, Path path) {
+	/**
+	 * Fails if something other than a socket is at the path. Checked before the lock file is
+	 * made, so that none is left beside a file that the server will not take.
+	 * @param name the pipe name, for messages
+	 * @param path the socket path
+	 * @throws PipeException if something other than a socket is there, or it cannot be read
+	 */
+	static void refuseNonSocket(String name, Path path) {
+		socketExists(name, path);
+	}
+
+	/**
+	 * Returns whether a socket file is at the path.
+	 * @param name the pipe name, for messages
+	 * @param path the socket path
+	 * @return {@code true} for a socket, {@code false} if nothing is there
+	 * @throws PipeException if something other than a socket is there, or it cannot be read
+	 */
+	private static boolean socketExists(String name, Path path) {
 		BasicFileAttributes attributes;
 		try {
 			attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
 		}
 		catch (NoSuchFileException ex) {
-			return;
+			return false;
 		}
 		catch (IOException ex) {
 			throw new PipeException("could not inspect " + path + " for pipe '" + name + "': " + ex.getMessage(), ex);
@@ -47,16 +60,27 @@ final class SocketFiles {
 			throw new PipeException(path + " exists and is not a socket; pipe '" + name
 					+ "' will not replace it: remove it, or choose another name");
 		}
-		if (isLive(path)) {
-			throw new PipeAddressInUseException("pipe '" + name + "' is already in use: another server listens on "
-					+ path + "; stop it, or choose another name");
+		return true;
+	}
+
+	/**
+	 * Removes the socket file at the path, left by a server that is gone. Call only while
+	 * holding the path's {@link SocketFileLock}: then no live server owns it.
+	 * @param name the pipe name, for messages
+	 * @param path the socket path
+	 * @throws PipeException if something other than a socket is there, or it cannot be removed
+	 */
+	static void removeStale(String name, Path path) {
+		if (!socketExists(name, path)) {
+			return;
 		}
 		try {
 			Files.deleteIfExists(path);
 			logger.info("Replaced stale socket file {} of pipe '{}'", path, name);
 		}
 		catch (IOException ex) {
-			throw new PipeException("could not remove stale socket file " + path + ": " + ex.getMessage(), ex);
+			throw new PipeException("could not remove stale socket file " + path + " of pipe '" + name + "': "
+					+ ex.getMessage(), ex);
 		}
 	}
 
@@ -72,11 +96,11 @@ final class SocketFiles {
 	/**
 	 * Removes the socket file if it is still the one that was created, and not a successor's.
 	 * @param path the socket path
-	 * @param createdKey the file key recorded right after binding
+	 * @param createdKey the file key recorded right after binding, or {@code null} if the
+	 * server never bound, in which case nothing is removed
 	 */
 	static void deleteIfOwn(Path path, Object createdKey) {
-		Object key = fileKey(path);
-		if (key == null || (createdKey != null && !createdKey.equals(key))) {
+		if (createdKey == null || !createdKey.equals(fileKey(path))) {
 			return;
 		}
 		try {
@@ -94,20 +118,6 @@ final class SocketFiles {
 		}
 		catch (IOException | UnsupportedOperationException | IllegalArgumentException ex) {
 			return attributes.isOther();
-		}
-	}
-
-	private static boolean isLive(Path path) {
-		try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-			probe.connect(UnixDomainSocketAddress.of(path));
-			return true;
-		}
-		catch (ConnectException ex) {
-			return false;
-		}
-		catch (IOException ex) {
-			// Not refused: someone holds it whom we cannot reach, so it is not ours to take.
-			return true;
 		}
 	}
 

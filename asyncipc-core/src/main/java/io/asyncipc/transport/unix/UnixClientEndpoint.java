@@ -87,8 +87,9 @@ final class UnixClientEndpoint extends AbstractClientEndpoint {
 			return;
 		}
 		try {
-			PeerIdentity server = PeerCredentials.of(channel);
-			if (!PeerCredentials.isLocalUser(server)) {
+			PeerCredentials credentials = PeerCredentials.of(channel);
+			PeerIdentity server = credentials.identity();
+			if (!credentials.isLocalUser()) {
 				String reason = "the server at " + this.path + " runs as OS user '" + server.user() + "', not as '"
 						+ LocalUser.name() + "'";
 				rejected(server, reason);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
@@ -23,12 +24,15 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.support.AbstractPipeEndpoint;
+import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server on a Unix domain socket. The first I/O thread accepts; connections are spread over
- * all of them. Only peers running as this process's own user are accepted.
+ * A server on a Unix domain socket, which owns its path through a {@link SocketFileLock} while
+ * it runs. The first I/O thread accepts, and pauses with backoff when accepting fails (see
+ * {@link AcceptFailures}); connections are spread over all of them. Only peers running as this
+ * process's own user are accepted.
  */
 final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler {
 
@@ -40,7 +44,22 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	private final List<EventLoop> loops = new ArrayList<>();
 
+	private final AcceptFailures acceptFailures;
+
+	/**
+	 * Test seam: sees each accepted socket of a local peer before it becomes a connection.
+	 * Tests make it throw, to show that a socket whose set-up fails is closed.
+	 */
+	volatile Consumer<SocketChannel> acceptedHook = (channel) -> {
+	};
+
+	private SocketFileLock lock;
+
 	private ServerSocketChannel listener;
+
+	private SelectionKey listenerKey;
+
+	private IoThread.Timer acceptRetry;
 
 	private Object socketFileKey;
 
@@ -49,6 +68,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	UnixServerEndpoint(String name, PipeOptions options, PipeHandler handler) {
 		super(name, PipeRole.SERVER, options, handler);
 		this.path = UnixSocketAddresses.resolve(name);
+		this.acceptFailures = new AcceptFailures(name, this.path);
 	}
 
 	@Override
@@ -58,7 +78,25 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	@Override
 	protected void doStart() {
-		SocketFiles.clearStale(name(), this.path);
+		SocketFiles.refuseNonSocket(name(), this.path);
+		this.lock = SocketFileLock.acquire(name(), this.path);
+		try {
+			SocketFiles.removeStale(name(), this.path);
+			listen();
+			startLoops();
+		}
+		catch (RuntimeException ex) {
+			closeListener();
+			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+			releaseResources();
+			releaseLock();
+			throw ex;
+		}
+		moveTo(EndpointState.LISTENING, null);
+		logger.info("Pipe '{}' listening on {}", name(), this.path);
+	}
+
+	private void listen() {
 		try {
 			this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 			this.listener.bind(UnixDomainSocketAddress.of(this.path), BACKLOG);
@@ -67,86 +105,136 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			this.listener.configureBlocking(false);
 		}
 		catch (BindException ex) {
-			closeListener();
 			throw new PipeAddressInUseException("pipe '" + name() + "' is already in use: could not bind " + this.path
 					+ " (" + ex.getMessage() + ")");
 		}
 		catch (IOException ex) {
-			closeListener();
-			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
 			throw new PipeException("could not listen on " + this.path + " for pipe '" + name() + "': " + ex.getMessage(),
 					ex);
 		}
-		try {
-			for (int i = 0; i < options().ioThreads(); i++) {
-				EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
-				this.loops.add(loop);
-				supervise(loop);
-				loop.start();
+	}
+
+	private void startLoops() {
+		for (int i = 0; i < options().ioThreads(); i++) {
+			EventLoop loop = new EventLoop("asyncipc-" + name() + "-io-" + i, options().daemonThreads());
+			this.loops.add(loop);
+			supervise(loop);
+			loop.start();
+		}
+		this.loops.get(0).runAndWait(() -> {
+			try {
+				this.listenerKey = this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
 			}
-			this.loops.get(0).runAndWait(() -> {
-				try {
-					this.loops.get(0).register(this.listener, SelectionKey.OP_ACCEPT, this);
-				}
-				catch (IOException ex) {
-					throw new PipeException("could not register the listener of pipe '" + name() + "'", ex);
-				}
-			}, Duration.ofSeconds(10));
-		}
-		catch (RuntimeException ex) {
-			closeListener();
-			SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
-			releaseResources();
-			throw ex;
-		}
-		moveTo(EndpointState.LISTENING, null);
-		logger.info("Pipe '{}' listening on {}", name(), this.path);
+			catch (IOException ex) {
+				throw new PipeException("could not register the listener of pipe '" + name() + "'", ex);
+			}
+		}, Duration.ofSeconds(10));
 	}
 
 	@Override
 	public void onReady(SelectionKey key) {
-		try {
+		acceptPending();
+	}
+
+	/**
+	 * Accepts every client waiting in the backlog. Runs on the first I/O thread, when the
+	 * listener is ready or when a retry after failed accepts is due.
+	 */
+	private void acceptPending() {
+		this.acceptRetry = null;
+		while (this.listener.isOpen()) {
 			SocketChannel channel;
-			while ((channel = this.listener.accept()) != null) {
-				accepted(channel);
+			try {
+				channel = this.listener.accept();
 			}
-		}
-		catch (IOException ex) {
-			logger.warn("Pipe '{}' failed to accept a client: {}", name(), ex.getMessage());
+			catch (IOException ex) {
+				pauseAccepting(ex);
+				return;
+			}
+			if (channel == null) {
+				return;
+			}
+			this.acceptFailures.succeeded();
+			accepted(channel);
 		}
 	}
 
-	private void accepted(SocketChannel channel) throws IOException {
-		PeerIdentity peer;
+	/**
+	 * Stops accepting until a retry is due. The client that could not be accepted stays in the
+	 * backlog, so the listener would be selected again at once and spin the I/O thread.
+	 */
+	private void pauseAccepting(IOException ex) {
+		Duration delay = this.acceptFailures.failed(ex);
+		this.listenerKey.interestOps(0);
+		this.acceptRetry = this.loops.get(0).schedule(this::resumeAccepting, delay);
+	}
+
+	private void resumeAccepting() {
+		if (!this.listenerKey.isValid()) {
+			return;
+		}
+		this.listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+		acceptPending();
+	}
+
+	/**
+	 * Turns an accepted socket into a connection on one of the I/O threads. If anything fails
+	 * on the way, the socket is closed, so that no descriptor leaks and the peer sees the end.
+	 */
+	private void accepted(SocketChannel channel) {
 		try {
-			peer = PeerCredentials.of(channel);
+			PeerIdentity peer = admittedPeer(channel);
+			if (peer == null) {
+				return;
+			}
+			this.acceptedHook.accept(channel);
+			channel.configureBlocking(false);
+			EventLoop loop = this.loops.get(this.nextLoop);
+			this.nextLoop = (this.nextLoop + 1) % this.loops.size();
+			UnixConnection connection = new UnixConnection(this, peer, channel, loop);
+			if (loop.inLoop()) {
+				connection.open();
+			}
+			else {
+				loop.execute(connection::open);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel);
+			logger.warn("Pipe '{}' closed a client it had accepted, because setting up its connection failed: {}",
+					name(), ex.toString());
+			logger.debug("Setting up a connection of pipe '{}' failed", name(), ex);
+		}
+	}
+
+	/**
+	 * Returns the peer if it may connect; otherwise closes the socket, reports the peer as
+	 * rejected, and returns {@code null}.
+	 */
+	private PeerIdentity admittedPeer(SocketChannel channel) {
+		PeerCredentials credentials;
+		try {
+			credentials = PeerCredentials.of(channel);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
+			closeQuietly(channel);
 			rejected(PeerIdentity.of("unknown", OptionalLong.empty()), "its credentials could not be read: " + ex);
-			channel.close();
-			return;
+			return null;
 		}
-		if (!PeerCredentials.isLocalUser(peer)) {
-			channel.close();
+		PeerIdentity peer = credentials.identity();
+		if (!credentials.isLocalUser()) {
+			closeQuietly(channel);
 			rejected(peer, "it runs as OS user '" + peer.user() + "', and only '" + LocalUser.name() + "' may connect");
-			return;
+			return null;
 		}
-		channel.configureBlocking(false);
-		EventLoop loop = this.loops.get(this.nextLoop);
-		this.nextLoop = (this.nextLoop + 1) % this.loops.size();
-		UnixConnection connection = new UnixConnection(this, peer, channel, loop);
-		if (loop.inLoop()) {
-			connection.open();
-		}
-		else {
-			loop.execute(connection::open);
-		}
+		return peer;
 	}
 
 	@Override
 	protected void stopConnecting() {
 		this.loops.get(0).runAndWait(this::closeListener, timeLeft());
 		SocketFiles.deleteIfOwn(this.path, this.socketFileKey);
+		releaseLock();
 	}
 
 	@Override
@@ -157,7 +245,18 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 		this.loops.clear();
 	}
 
+	private void releaseLock() {
+		if (this.lock != null) {
+			this.lock.release();
+			this.lock = null;
+		}
+	}
+
 	private void closeListener() {
+		if (this.acceptRetry != null) {
+			this.acceptRetry.cancel();
+			this.acceptRetry = null;
+		}
 		if (this.listener != null) {
 			try {
 				this.listener.close();
@@ -165,6 +264,15 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 			catch (IOException ex) {
 				logger.debug("Could not close listener of pipe '{}'", name(), ex);
 			}
+		}
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Could not close an accepted channel", ex);
 		}
 	}
 
