@@ -1,5 +1,9 @@
 package io.asyncipc.transport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,21 @@ public abstract class EndpointsFixture {
 	protected void stopEndpoints() {
 		for (PipeEndpoint endpoint : this.endpoints) {
 			endpoint.stop(Duration.ofSeconds(5));
+			deleteLockFile(endpoint);
+		}
+	}
+
+	/**
+	 * A Unix server leaves its lock file behind on purpose; tests with random names remove it.
+	 */
+	private static void deleteLockFile(PipeEndpoint endpoint) {
+		if (endpoint.role() == PipeRole.SERVER && endpoint.address().startsWith("/")) {
+			try {
+				Files.deleteIfExists(Path.of(endpoint.address() + ".lock"));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 	}
 

@@ -92,6 +92,11 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			closeChannel();
 			return;
 		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not register {} with I/O thread {}; closing it: {}", this, this.loop.name(), ex.toString());
+			closeChannel();
+			return;
+		}
 		opened();
 		if (hasOutbound()) {
 			flush();
