@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,6 +42,29 @@ public class RecordingHandler implements PipeHandler {
 	public RecordingHandler onEachMessage(BiConsumer<PipeConnection, byte[]> action) {
 		this.onMessage = action;
 		return this;
+	}
+
+	/**
+	 * Holds each message until {@code release} is counted down (30 s at most): a listener
+	 * that is stuck, or slow on purpose.
+	 * @param release the latch that lets messages through
+	 * @return this handler
+	 */
+	public RecordingHandler holdingEachMessageUntil(CountDownLatch release) {
+		return onEachMessage((connection, message) -> awaitQuietly(release));
+	}
+
+	/**
+	 * Waits for a latch, 30 s at most, keeping an interrupt for the caller.
+	 * @param latch the latch
+	 */
+	public static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -185,12 +185,7 @@ public abstract class SupervisionContractTests extends EndpointsFixture {
 		CountDownLatch answer = new CountDownLatch(1);
 		RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
 			requestArrived.countDown();
-			try {
-				answer.await(20, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			RecordingHandler.awaitQuietly(answer);
 			connection.send(bytes("reply to " + text(message)));
 		});
 		PipeEndpoint server = server(PipeOptions.builder().dispatchExecutor(this.executor).build(), serverHandler);
@@ -212,14 +207,7 @@ public abstract class SupervisionContractTests extends EndpointsFixture {
 	@Test
 	void stopFitsItsTimeoutWhenThePeerNeverReads() throws Exception {
 		CountDownLatch never = new CountDownLatch(1);
-		RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
-			try {
-				never.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		RecordingHandler serverHandler = new RecordingHandler().holdingEachMessageUntil(never);
 		PipeOptions stuck = PipeOptions.builder()
 			.maxMessageSize(64 * 1024)
 			.maxQueuedBytes(256 * 1024)
@@ -250,14 +238,7 @@ public abstract class SupervisionContractTests extends EndpointsFixture {
 	@Test
 	void writabilityFollowsTheWatermarksAndIsReported() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
-			try {
-				release.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		RecordingHandler serverHandler = new RecordingHandler().holdingEachMessageUntil(release);
 		PipeOptions small = PipeOptions.builder().maxMessageSize(16 * 1024).maxQueuedBytes(512 * 1024).build();
 		server(small.toBuilder().dispatchExecutor(this.executor).build(), serverHandler);
 		RecordingHandler clientHandler = new RecordingHandler();

@@ -178,12 +178,7 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			CountDownLatch release = new CountDownLatch(1);
 			RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
 				if (new String(message, StandardCharsets.UTF_8).equals("slow-0")) {
-					try {
-						release.await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
+					RecordingHandler.awaitQuietly(release);
 				}
 			});
 			server(PipeOptions.builder().dispatchExecutor(executor).build(), serverHandler);
@@ -225,14 +220,7 @@ public abstract class TransportContractTests extends EndpointsFixture {
 		ExecutorService executor = Executors.newFixedThreadPool(2);
 		try {
 			CountDownLatch release = new CountDownLatch(1);
-			RecordingHandler serverHandler = new RecordingHandler().onEachMessage((connection, message) -> {
-				try {
-					release.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
+			RecordingHandler serverHandler = new RecordingHandler().holdingEachMessageUntil(release);
 			PipeOptions serverOptions = PipeOptions.builder()
 				.maxMessageSize(16 * 1024)
 				.maxQueuedBytes(256 * 1024)

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PipeFutureTests {
 
-	private final IoThread thread = new TaskOnlyIoThread();
+	private final IoThread thread = new MonitorIoThread("asyncipc-test-io");
 
 	@AfterEach
 	void stop() {
@@ -66,43 +66,6 @@ class PipeFutureTests {
 		CompletableFuture<Integer> readOnIoThread = new CompletableFuture<>();
 		this.thread.execute(() -> readOnIoThread.complete(derived.join()));
 		assertThat(readOnIoThread).succeedsWithin(5, TimeUnit.SECONDS).isEqualTo(4);
-	}
-
-	/**
-	 * An I/O thread with no I/O: it only runs tasks, waiting on a monitor between them.
-	 */
-	static final class TaskOnlyIoThread extends IoThread {
-
-		private final Object monitor = new Object();
-
-		private boolean woken;
-
-		TaskOnlyIoThread() {
-			super("asyncipc-test-io", true);
-		}
-
-		@Override
-		protected void waitForIo(long timeoutMillis) throws InterruptedException {
-			synchronized (this.monitor) {
-				if (!this.woken && timeoutMillis != 0) {
-					this.monitor.wait(Math.max(timeoutMillis, 0));
-				}
-				this.woken = false;
-			}
-		}
-
-		@Override
-		protected void wakeup() {
-			synchronized (this.monitor) {
-				this.woken = true;
-				this.monitor.notifyAll();
-			}
-		}
-
-		@Override
-		protected void stopped() {
-		}
-
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import io.asyncipc.transport.DisconnectReason;
+import io.asyncipc.transport.support.MonitorIoThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

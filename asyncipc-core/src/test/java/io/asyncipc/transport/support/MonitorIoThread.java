@@ -1,18 +1,20 @@
-package io.asyncipc.transport.windows;
-
-import io.asyncipc.transport.support.IoThread;
+package io.asyncipc.transport.support;
 
 /**
  * An I/O thread with no I/O: it waits on a monitor, and runs tasks and timers like every
  * {@link IoThread}. For what needs an I/O thread's tasks and timers on any OS.
  */
-final class MonitorIoThread extends IoThread {
+public final class MonitorIoThread extends IoThread {
 
 	private final Object monitor = new Object();
 
 	private boolean woken;
 
-	MonitorIoThread(String name) {
+	/**
+	 * Creates the thread, not started, as a daemon.
+	 * @param name the thread name
+	 */
+	public MonitorIoThread(String name) {
 		super(name, true);
 	}
 
