@@ -1,6 +1,7 @@
 package io.asyncipc.transport.support;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * once.
  * <p>
  * A platform subclass takes queued messages with {@link #takeOutbound()}, writes their bytes,
- * reports them with {@link #bytesWritten(long)} and then calls {@link #completeWritten()}; it
- * calls {@link #deliver(byte[])} for each whole message it reads.
+ * reports them with {@link #bytesWritten(long)}, detaches the messages written with
+ * {@link #detachWritten()} while it is still the only writer, and then hands them to
+ * {@link #completeWritten(Object)}; it calls {@link #deliver(byte[])} for each whole message
+ * it reads. It calls {@link #settleOutbound()} as the last writer, once closed.
  * <p>
  * Threads: send futures complete on this connection's I/O thread. Handler calls run on the
  * I/O thread with inline dispatch, or in order on the dispatch executor.
@@ -52,10 +55,6 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	private final AtomicLong inboundBytes = new AtomicLong();
 
 	private final AtomicBoolean readingPaused = new AtomicBoolean();
-
-	private final AtomicBoolean completionScheduled = new AtomicBoolean();
-
-	private final Runnable completer = this::scheduledCompletion;
 
 	private final int maxMessageSize;
 
@@ -194,8 +193,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Reports bytes the OS took, in the order the messages were taken, frames included. The
-	 * writer calls it while it still writes alone; {@link #completeWritten()} follows.
+	 * Reports bytes the OS took, in the order the messages were taken, frames included. Call
+	 * while still the only writer.
 	 * @param bytes the bytes just written
 	 * @return whether a message was written completely
 	 */
@@ -204,22 +203,31 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Completes the futures of the messages written completely: at once on the I/O thread,
-	 * else in a task handed to it. Call once the writer stopped writing, since a future's
-	 * callback may send again.
+	 * Detaches the messages written completely, for {@link #completeWritten(Object)}. Call
+	 * while still the only writer, before letting another writer in.
+	 * @return the written messages, or {@code null} if there are none
 	 */
-	protected final void completeWritten() {
-		if (ioThread().inLoop()) {
-			this.outbound.completeWritten();
-		}
-		else if (this.completionScheduled.compareAndSet(false, true)) {
-			ioThread().execute(this.completer);
-		}
+	protected final Object detachWritten() {
+		return this.outbound.detachWritten();
 	}
 
-	private void scheduledCompletion() {
-		this.completionScheduled.set(false);
-		this.outbound.completeWritten();
+	/**
+	 * Completes the futures of detached messages: at once on the I/O thread, else in a task
+	 * handed to it. Call once no longer the writer, since a future's callback may send again.
+	 * @param written what {@link #detachWritten()} returned
+	 */
+	@SuppressWarnings("unchecked")
+	protected final void completeWritten(Object written) {
+		if (written == null) {
+			return;
+		}
+		List<OutboundMessage> batch = (List<OutboundMessage>) written;
+		if (ioThread().inLoop()) {
+			this.outbound.complete(batch);
+		}
+		else {
+			ioThread().execute(() -> this.outbound.complete(batch));
+		}
 	}
 
 	/**
@@ -347,8 +355,9 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Settles every send once the platform has closed the connection and nothing writes any
-	 * more: what the OS took completes, the rest fails. Call on the I/O thread.
+	 * Settles every send once the platform has closed the connection: what the OS took
+	 * completes, the rest fails. Call on the I/O thread, as the last writer: holding the
+	 * platform's write lock for good.
 	 */
 	protected final void settleOutbound() {
 		this.outbound.close(this::closedException);

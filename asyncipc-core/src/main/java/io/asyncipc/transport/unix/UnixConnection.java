@@ -114,17 +114,18 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	protected void requestFlush() {
 		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
 			boolean pending;
+			Object written;
 			try {
 				pending = writeQueued() != ALL_WRITTEN;
 			}
 			catch (IOException ex) {
+				this.writing.set(false);
 				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
 				return;
 			}
-			finally {
-				this.writing.set(false);
-			}
-			completeWritten();
+			written = detachWritten();
+			this.writing.set(false);
+			completeWritten(written);
 			if (pending || hasOutbound()) {
 				scheduleFlush();
 			}
@@ -237,8 +238,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			closeNow(DisconnectReason.IO_ERROR, ex);
 			return;
 		}
+		Object written = detachWritten();
 		this.writing.set(false);
-		completeWritten();
+		completeWritten(written);
 		setWriteInterest(outcome == SOCKET_FULL);
 		if (outcome == MORE_QUEUED) {
 			scheduleFlush();

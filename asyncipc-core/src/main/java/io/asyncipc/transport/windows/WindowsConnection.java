@@ -59,6 +59,9 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private volatile boolean closing;
 
+	/** The handle was closed; the sends settle as soon as no write is in flight. */
+	private volatile boolean handleClosed;
+
 	/** No read is in flight because reading is paused. I/O thread only. */
 	private boolean readIdle;
 
@@ -275,10 +278,14 @@ final class WindowsConnection extends AbstractPipeConnection {
 	private boolean finishWrite(int error, int bytes) {
 		OutboundMessage message = this.writeOperation.message;
 		this.writeOperation.message = null;
+		boolean complete = error == 0 && bytes == message.payload().length;
+		Object written = complete && bytesWritten(bytes) ? detachWritten() : null;
 		this.writing.set(false);
-		if (error == 0 && bytes == message.payload().length) {
-			bytesWritten(bytes);
-			completeWritten();
+		completeWritten(written);
+		if (this.handleClosed) {
+			settleWhenIdle();
+		}
+		if (complete) {
 			return true;
 		}
 		if (!this.closing) {
@@ -309,8 +316,25 @@ final class WindowsConnection extends AbstractPipeConnection {
 				closeTimeout(PipeIoLoop.FLUSH_TIMEOUT))
 			.whenComplete((done, ex) -> {
 				released();
-				settleOutbound();
+				this.handleClosed = true;
+				settleWhenIdle();
 			});
+	}
+
+	/**
+	 * Settles the sends once the handle is closed, as the last writer: at once if no write is
+	 * in flight, else when the one in flight completes. Whoever takes the write flag here
+	 * keeps it, since no write starts once the connection is closing.
+	 */
+	private void settleWhenIdle() {
+		if (this.writing.compareAndSet(false, true)) {
+			if (this.loop.inLoop()) {
+				settleOutbound();
+			}
+			else {
+				this.loop.execute(this::settleOutbound);
+			}
+		}
 	}
 
 	private void close(DisconnectReason reason, Throwable cause) {

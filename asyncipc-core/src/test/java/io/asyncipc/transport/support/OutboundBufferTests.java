@@ -28,11 +28,11 @@ class OutboundBufferTests {
 		this.buffer.take();
 		assertThat(this.buffer.written(13)).isFalse();
 		assertThat(this.buffer.written(1)).isTrue();
-		this.buffer.completeWritten();
+		completeWritten();
 		assertThat(first).isCompletedWithValue(new SendResult("c-1", 10));
 		assertThat(second).isNotDone();
 		this.buffer.written(24);
-		this.buffer.completeWritten();
+		completeWritten();
 		assertThat(second).isCompletedWithValue(new SendResult("c-1", 20));
 		assertThat(this.buffer.pendingBytes()).isZero();
 	}
@@ -49,7 +49,7 @@ class OutboundBufferTests {
 			this.buffer.take();
 			this.buffer.written(100);
 		}
-		this.buffer.completeWritten();
+		completeWritten();
 		assertThat(this.buffer.pendingBytes()).isEqualTo(200);
 		assertThat(this.buffer.isWritable()).as("200 bytes pending, low watermark 250").isTrue();
 		assertThat(this.told).containsExactly(false, true);
@@ -76,6 +76,13 @@ class OutboundBufferTests {
 		assertThat(halfWritten).isCompletedExceptionally();
 		assertThat(queued).isCompletedExceptionally();
 		assertThat(drained).isCompleted();
+	}
+
+	private void completeWritten() {
+		List<OutboundMessage> batch = this.buffer.detachWritten();
+		if (batch != null) {
+			this.buffer.complete(batch);
+		}
 	}
 
 	private CompletableFuture<SendResult> add(int size) {
