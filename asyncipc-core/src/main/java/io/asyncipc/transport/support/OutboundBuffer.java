@@ -119,7 +119,9 @@ final class OutboundBuffer {
 	OutboundMessage take() {
 		OutboundMessage message = this.queued.poll();
 		if (message != null) {
-			this.anyTaken = true;
+			if (!this.anyTaken) {
+				this.anyTaken = true;
+			}
 			this.takenPosition += (long) message.payload().length + this.frameOverhead;
 			message.endPosition(this.takenPosition);
 			this.inFlight.add(message);
