@@ -323,11 +323,13 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	/**
 	 * Settles the sends once the handle is closed, as the last writer: at once if no write is
-	 * in flight, else when the one in flight completes. Whoever takes the write flag here
-	 * keeps it, since no write starts once the connection is closing.
+	 * in flight, else when the one in flight completes, or at once if the I/O thread died.
+	 * Whoever takes the write flag here keeps it, since no write starts once the connection
+	 * is closing.
 	 */
 	private void settleWhenIdle() {
-		if (this.writing.compareAndSet(false, true)) {
+		// On a dead I/O thread no write in flight will ever report back: settle now.
+		if (this.writing.compareAndSet(false, true) || this.loop.failure() != null) {
 			if (this.loop.inLoop()) {
 				settleOutbound();
 			}
