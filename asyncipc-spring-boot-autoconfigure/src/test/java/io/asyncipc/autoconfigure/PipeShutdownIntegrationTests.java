@@ -155,7 +155,7 @@ class PipeShutdownIntegrationTests {
 		assertThat(recorder.calledBack).isDone();
 		Duration calledBackAfter = Duration.ofNanos(recorder.calledBack.join() - recorder.stopBegan.join());
 		assertThat(calledBackAfter).isLessThan(PHASE_TIMEOUT);
-		assertThat(closedAfter).isLessThan(PHASE_TIMEOUT.plusMillis(500));
+		assertThat(closedAfter).isLessThan(PHASE_TIMEOUT.plusMillis(1500));
 	}
 
 	private static void awaitConnections(PipeEndpointContainer container) {

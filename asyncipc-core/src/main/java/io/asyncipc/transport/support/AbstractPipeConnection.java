@@ -1,7 +1,6 @@
 package io.asyncipc.transport.support;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A platform subclass takes queued messages with {@link #takeOutbound()}, writes their bytes,
  * reports them with {@link #bytesWritten(long)}, detaches the messages written with
- * {@link #detachWritten()} while it is still the only writer, and then hands them to
- * {@link #completeWritten(Object)}; it calls {@link #deliver(byte[])} for each whole message
+ * {@link #detachWritten()} while it is still the only writer, and then calls
+ * {@link #completeWritten()}; it calls {@link #deliver(byte[])} for each whole message
  * it reads. It calls {@link #settleOutbound()} as the last writer, once closed.
  * <p>
  * Threads: send futures complete on this connection's I/O thread. Handler calls run on the
@@ -203,30 +202,24 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
-	 * Detaches the messages written completely, for {@link #completeWritten(Object)}. Call
-	 * while still the only writer, before letting another writer in.
-	 * @return the written messages, or {@code null} if there are none
+	 * Queues the messages written completely for {@link #completeWritten()}, in write order.
+	 * Call while still the only writer, before letting another writer in.
 	 */
-	protected final Object detachWritten() {
-		return this.outbound.detachWritten();
+	protected final void detachWritten() {
+		this.outbound.detachWritten();
 	}
 
 	/**
-	 * Completes the futures of detached messages: at once on the I/O thread, else in a task
-	 * handed to it. Call once no longer the writer, since a future's callback may send again.
-	 * @param written what {@link #detachWritten()} returned
+	 * Completes the futures of the messages detached so far, in order: at once on the I/O
+	 * thread, else in a task handed to it. Call once no longer the writer, since a future's
+	 * callback may send again.
 	 */
-	@SuppressWarnings("unchecked")
-	protected final void completeWritten(Object written) {
-		if (written == null) {
-			return;
-		}
-		List<OutboundMessage> batch = (List<OutboundMessage>) written;
+	protected final void completeWritten() {
 		if (ioThread().inLoop()) {
-			this.outbound.complete(batch);
+			this.outbound.completeWritten();
 		}
 		else {
-			ioThread().execute(() -> this.outbound.complete(batch));
+			ioThread().execute(this.outbound::completeWritten);
 		}
 	}
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A task or timer that throws is logged and the thread goes on. If the thread dies anyway, of
  * an {@link Error} or a failed wait, it releases what it owns as on shutdown and then tells
- * its {@link #onFailure failure listener}, on itself, as its last act.
+ * its {@link #onFailure failure listener}, on itself. Tasks handed over after the thread
+ * finished run on the thread that hands them over, so that none is dropped.
  */
 public abstract class IoThread {
 
@@ -41,6 +42,9 @@ public abstract class IoThread {
 	private volatile boolean running = true;
 
 	private volatile Throwable failure;
+
+	/** Set once the thread finished; a task handed over after that runs on its caller. */
+	private volatile boolean terminated;
 
 	private volatile Consumer<Throwable> failureListener = (failure) -> {
 	};
@@ -134,7 +138,10 @@ public abstract class IoThread {
 	 */
 	public void execute(Runnable task) {
 		this.tasks.add(task);
-		if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
+		if (this.terminated) {
+			runTasks();
+		}
+		else if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
 			wakeup();
 		}
 	}
@@ -259,6 +266,10 @@ public abstract class IoThread {
 				logger.error("Could not handle the death of I/O thread {}", this.thread.getName(), ex);
 			}
 		}
+		// What was handed over too late still runs, here or on its caller, never dropped: it
+		// may complete a send's future or close a connection.
+		this.terminated = true;
+		runTasks();
 	}
 
 	private void runTasks() {

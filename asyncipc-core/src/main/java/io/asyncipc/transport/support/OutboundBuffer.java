@@ -21,8 +21,8 @@ import io.asyncipc.transport.SendResult;
  * messages with {@link #take()}, writes their bytes in order, reports with
  * {@link #written(long)} how many bytes the OS took, and detaches the messages written
  * completely with {@link #detachWritten()} before it lets another writer in. The connection
- * then has their futures {@link #complete completed} on its I/O thread: that is the threading
- * rule for send futures. Handing them over a batch at a time keeps a streaming sender's cost
+ * then has their futures {@link #completeWritten() completed}, in order, on its I/O thread:
+ * that is the threading rule for send futures. Handing them over a batch at a time keeps a streaming sender's cost
  * per message at a few field updates.
  */
 final class OutboundBuffer {
@@ -58,6 +58,9 @@ final class OutboundBuffer {
 
 	/** Messages written completely and not yet detached. Writer only. */
 	private List<OutboundMessage> written = new ArrayList<>();
+
+	/** Batches of written messages whose futures wait to be completed, in write order. */
+	private final Queue<List<OutboundMessage>> completable = new ConcurrentLinkedQueue<>();
 
 	/**
 	 * Creates a buffer.
@@ -147,26 +150,26 @@ final class OutboundBuffer {
 	}
 
 	/**
-	 * Detaches the messages written completely so far. Writer only.
-	 * @return the messages, or {@code null} if there are none
+	 * Moves the messages written completely so far to the queue of batches to complete, in
+	 * the order they were written. Writer only: call before letting another writer in.
 	 */
-	List<OutboundMessage> detachWritten() {
-		if (this.written.isEmpty()) {
-			return null;
+	void detachWritten() {
+		if (!this.written.isEmpty()) {
+			this.completable.add(this.written);
+			this.written = new ArrayList<>();
 		}
-		List<OutboundMessage> batch = this.written;
-		this.written = new ArrayList<>();
-		return batch;
 	}
 
 	/**
-	 * Completes the futures of messages written completely. Call on the I/O thread.
-	 * @param batch the messages, from {@link #detachWritten()}
+	 * Completes the futures of the batches detached so far, in order. Call on the I/O thread.
 	 */
-	void complete(List<OutboundMessage> batch) {
-		for (OutboundMessage message : batch) {
-			release(message.cost());
-			message.future().complete(new SendResult(this.connectionId, message.payload().length));
+	void completeWritten() {
+		List<OutboundMessage> batch;
+		while ((batch = this.completable.poll()) != null) {
+			for (OutboundMessage message : batch) {
+				release(message.cost());
+				message.future().complete(new SendResult(this.connectionId, message.payload().length));
+			}
 		}
 	}
 
@@ -176,10 +179,8 @@ final class OutboundBuffer {
 	 * @param error makes the exception to fail with
 	 */
 	void close(Supplier<? extends Throwable> error) {
-		List<OutboundMessage> batch = detachWritten();
-		if (batch != null) {
-			complete(batch);
-		}
+		detachWritten();
+		completeWritten();
 		OutboundMessage message;
 		while ((message = this.inFlight.poll()) != null) {
 			fail(message, error);

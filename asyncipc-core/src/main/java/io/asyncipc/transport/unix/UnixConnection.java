@@ -113,25 +113,41 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	@Override
 	protected void requestFlush() {
 		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
-			boolean pending;
-			Object written;
+			Throwable failure = null;
+			boolean pending = false;
 			try {
 				pending = writeQueued() != ALL_WRITTEN;
+				detachWritten();
 			}
-			catch (IOException ex) {
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			finally {
 				this.writing.set(false);
-				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+			}
+			if (failure != null) {
+				Throwable cause = failure;
+				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, cause));
+				rethrowError(failure);
 				return;
 			}
-			written = detachWritten();
-			this.writing.set(false);
-			completeWritten(written);
+			completeWritten();
 			if (pending || hasOutbound()) {
 				scheduleFlush();
 			}
 			return;
 		}
 		scheduleFlush();
+	}
+
+	/**
+	 * An {@link Error} (out of direct memory, say) goes on to kill the thread, which its
+	 * supervision reports; the write flag was released first, so closing never waits for it.
+	 */
+	private static void rethrowError(Throwable failure) {
+		if (failure instanceof Error error) {
+			throw error;
+		}
 	}
 
 	private boolean isSparse() {
@@ -232,15 +248,16 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		int outcome;
 		try {
 			outcome = writeQueued();
+			detachWritten();
 		}
-		catch (IOException ex) {
+		catch (Throwable ex) {
 			this.writing.set(false);
 			closeNow(DisconnectReason.IO_ERROR, ex);
+			rethrowError(ex);
 			return;
 		}
-		Object written = detachWritten();
 		this.writing.set(false);
-		completeWritten(written);
+		completeWritten();
 		setWriteInterest(outcome == SOCKET_FULL);
 		if (outcome == MORE_QUEUED) {
 			scheduleFlush();

@@ -230,6 +230,15 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 		return peer;
 	}
 
+	/**
+	 * A failed server stops accepting, so that clients are refused at once rather than
+	 * accepted onto a dead I/O thread.
+	 */
+	@Override
+	protected void failed(Throwable cause) {
+		closeListener();
+	}
+
 	@Override
 	protected void stopConnecting() {
 		this.loops.get(0).runAndWait(this::closeListener, timeLeft());

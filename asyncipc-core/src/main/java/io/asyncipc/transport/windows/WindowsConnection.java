@@ -62,6 +62,11 @@ final class WindowsConnection extends AbstractPipeConnection {
 	/** The handle was closed; the sends settle as soon as no write is in flight. */
 	private volatile boolean handleClosed;
 
+	/** The write in flight was handed to the OS, under the handle lock; cleared when it ends. */
+	private volatile boolean posted;
+
+	private final AtomicBoolean settled = new AtomicBoolean();
+
 	/** No read is in flight because reading is paused. I/O thread only. */
 	private boolean readIdle;
 
@@ -257,8 +262,13 @@ final class WindowsConnection extends AbstractPipeConnection {
 		this.writeOperation.message = message;
 		int error;
 		synchronized (this.handleLock) {
-			error = this.closing ? PipeKernel32.ERROR_NO_DATA
-					: this.loop.write(this.pipe, this.writeOperation, payload.length);
+			if (this.closing) {
+				error = PipeKernel32.ERROR_NO_DATA;
+			}
+			else {
+				this.posted = true;
+				error = this.loop.write(this.pipe, this.writeOperation, payload.length);
+			}
 		}
 		if (error != 0) {
 			finishWrite(error, 0);
@@ -279,9 +289,13 @@ final class WindowsConnection extends AbstractPipeConnection {
 		OutboundMessage message = this.writeOperation.message;
 		this.writeOperation.message = null;
 		boolean complete = error == 0 && bytes == message.payload().length;
-		Object written = complete && bytesWritten(bytes) ? detachWritten() : null;
+		if (complete) {
+			bytesWritten(bytes);
+			detachWritten();
+		}
+		this.posted = false;
 		this.writing.set(false);
-		completeWritten(written);
+		completeWritten();
 		if (this.handleClosed) {
 			settleWhenIdle();
 		}
@@ -323,13 +337,16 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	/**
 	 * Settles the sends once the handle is closed, as the last writer: at once if no write is
-	 * in flight, else when the one in flight completes, or at once if the I/O thread died.
+	 * in flight, else when the one in flight completes, or without it if the OS took it and
+	 * the I/O thread that would hear of it died.
 	 * Whoever takes the write flag here keeps it, since no write starts once the connection
 	 * is closing.
 	 */
 	private void settleWhenIdle() {
-		// On a dead I/O thread no write in flight will ever report back: settle now.
-		if (this.writing.compareAndSet(false, true) || this.loop.failure() != null) {
+		boolean idle = this.writing.compareAndSet(false, true);
+		// A write the OS took on a dead I/O thread will never report back: settle without it.
+		boolean stranded = !idle && this.posted && this.loop.failure() != null;
+		if ((idle || stranded) && this.settled.compareAndSet(false, true)) {
 			if (this.loop.inLoop()) {
 				settleOutbound();
 			}

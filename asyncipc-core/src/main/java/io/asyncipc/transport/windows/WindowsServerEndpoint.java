@@ -258,6 +258,15 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 		this.loop.runAndWait(this::closeListening, timeLeft());
 	}
 
+	/**
+	 * A failed server closes its waiting instances, so that clients find no pipe rather than
+	 * one that no thread serves. Runs on the dead I/O thread, which owns them.
+	 */
+	@Override
+	protected void failed(Throwable cause) {
+		closeListening();
+	}
+
 	private void closeListening() {
 		if (this.refill != null) {
 			this.refill.cancel();

@@ -79,10 +79,8 @@ class OutboundBufferTests {
 	}
 
 	private void completeWritten() {
-		List<OutboundMessage> batch = this.buffer.detachWritten();
-		if (batch != null) {
-			this.buffer.complete(batch);
-		}
+		this.buffer.detachWritten();
+		this.buffer.completeWritten();
 	}
 
 	private CompletableFuture<SendResult> add(int size) {
