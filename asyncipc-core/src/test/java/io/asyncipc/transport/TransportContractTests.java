@@ -396,7 +396,10 @@ public abstract class TransportContractTests extends EndpointsFixture {
 		cycles(cycles());
 
 		await().atMost(20, TimeUnit.SECONDS).until(() -> server.connections().isEmpty());
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(openHandles()).isEqualTo(handlesBefore));
+		// A server lists a connection until it closes it, and releases its socket just after, so
+		// the count taken before may still hold the last warm-up socket: a leak is a count above it.
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(openHandles()).isLessThanOrEqualTo(handlesBefore));
 		assertThat(asyncIpcThreads()).isEqualTo(threadsBefore);
 	}
 
