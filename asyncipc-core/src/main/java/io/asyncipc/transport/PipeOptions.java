@@ -187,7 +187,7 @@ public final class PipeOptions {
 
 		/**
 		 * Sets the client's backoff between connection attempts: it starts at {@code min} and
-		 * doubles up to {@code max}.
+		 * doubles up to {@code max}; each wait is shortened at random by up to a fifth.
 		 * @param min the first wait, positive
 		 * @param max the longest wait, at least {@code min}
 		 * @return this builder

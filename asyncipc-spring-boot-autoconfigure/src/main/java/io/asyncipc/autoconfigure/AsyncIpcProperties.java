@@ -121,7 +121,7 @@ public class AsyncIpcProperties {
 	public static class Reconnect {
 
 		/**
-		 * First wait before a client tries again; each next wait doubles.
+		 * First wait before a client tries again; each next wait doubles, and each is shortened at random by up to a fifth.
 		 */
 		private Duration minBackoff = Duration.ofMillis(100);
 

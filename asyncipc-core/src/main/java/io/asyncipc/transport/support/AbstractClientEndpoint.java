@@ -39,7 +39,7 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 	 */
 	protected AbstractClientEndpoint(String name, PipeOptions options, PipeHandler handler) {
 		super(name, PipeRole.CLIENT, options, handler);
-		this.backoff = new Backoff(options.reconnectMinBackoff(), options.reconnectMaxBackoff());
+		this.backoff = Backoff.withJitter(options.reconnectMinBackoff(), options.reconnectMaxBackoff());
 	}
 
 	/**
