@@ -18,6 +18,9 @@ public final class PipeOptions {
 	/** The default maximum message size: 16 MiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
+	/** The default listen backlog, as Kestrel's: 512 clients waiting to be accepted. */
+	public static final int DEFAULT_BACKLOG = 512;
+
 	/** The default outbound queue limit: 64 MiB per connection. */
 	public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
@@ -33,6 +36,8 @@ public final class PipeOptions {
 
 	private final int ioThreads;
 
+	private final int backlog;
+
 	private final Executor dispatchExecutor;
 
 	private final boolean daemonThreads;
@@ -43,6 +48,7 @@ public final class PipeOptions {
 		this.reconnectMinBackoff = builder.reconnectMinBackoff;
 		this.reconnectMaxBackoff = builder.reconnectMaxBackoff;
 		this.ioThreads = builder.ioThreads;
+		this.backlog = builder.backlog;
 		this.dispatchExecutor = builder.dispatchExecutor;
 		this.daemonThreads = builder.daemonThreads;
 	}
@@ -106,6 +112,15 @@ public final class PipeOptions {
 	}
 
 	/**
+	 * Returns how many clients a Unix server lets wait in the kernel for it to accept them.
+	 * The kernel caps it at {@code net.core.somaxconn}.
+	 * @return the listen backlog
+	 */
+	public int backlog() {
+		return this.backlog;
+	}
+
+	/**
 	 * Returns the executor that runs the handler, or {@code null} to run it inline on the
 	 * I/O thread. On an executor each connection's events still run in order, one at a time.
 	 * @return the dispatch executor, or {@code null} for inline dispatch
@@ -133,6 +148,7 @@ public final class PipeOptions {
 		builder.reconnectMinBackoff = this.reconnectMinBackoff;
 		builder.reconnectMaxBackoff = this.reconnectMaxBackoff;
 		builder.ioThreads = this.ioThreads;
+		builder.backlog = this.backlog;
 		builder.dispatchExecutor = this.dispatchExecutor;
 		builder.daemonThreads = this.daemonThreads;
 		return builder;
@@ -152,6 +168,8 @@ public final class PipeOptions {
 		private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
 
 		private int ioThreads = 1;
+
+		private int backlog = DEFAULT_BACKLOG;
 
 		private Executor dispatchExecutor;
 
@@ -217,6 +235,20 @@ public final class PipeOptions {
 				throw new IllegalArgumentException("I/O threads must be at least 1, got " + threads);
 			}
 			this.ioThreads = threads;
+			return this;
+		}
+
+		/**
+		 * Sets how many clients a Unix server lets wait in the kernel for it to accept them:
+		 * a burst of more connects than this is refused with {@code EAGAIN}.
+		 * @param clients at least 1; the kernel caps it at {@code net.core.somaxconn}
+		 * @return this builder
+		 */
+		public Builder backlog(int clients) {
+			if (clients < 1) {
+				throw new IllegalArgumentException("the listen backlog must be at least 1, got " + clients);
+			}
+			this.backlog = clients;
 			return this;
 		}
 

@@ -49,6 +49,12 @@ public class AsyncIpcProperties {
 	 */
 	private int ioThreads = 1;
 
+	/**
+	 * Clients a Unix server lets wait in the kernel to be accepted; a larger burst of
+	 * connects is refused. The kernel caps it at net.core.somaxconn.
+	 */
+	private int backlog = 512;
+
 	private final Reconnect reconnect = new Reconnect();
 
 	private final Client client = new Client();
@@ -93,6 +99,14 @@ public class AsyncIpcProperties {
 
 	public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
 		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public int getBacklog() {
+		return this.backlog;
+	}
+
+	public void setBacklog(int backlog) {
+		this.backlog = backlog;
 	}
 
 	public int getIoThreads() {

@@ -88,6 +88,7 @@ final class PipeSettings {
 				() -> builder.reconnectBackoff(properties.getReconnect().getMinBackoff(),
 						properties.getReconnect().getMaxBackoff()));
 		apply("asyncipc.io-threads", properties.getIoThreads(), () -> builder.ioThreads(properties.getIoThreads()));
+		apply("asyncipc.backlog", properties.getBacklog(), () -> builder.backlog(properties.getBacklog()));
 		builder.dispatchExecutor(listenerExecutor);
 		PipeOptions[] built = new PipeOptions[1];
 		apply("asyncipc.max-queued-bytes", properties.getMaxQueuedBytes(), () -> built[0] = builder.build());

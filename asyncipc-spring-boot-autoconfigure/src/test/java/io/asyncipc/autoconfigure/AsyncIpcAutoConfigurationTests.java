@@ -102,6 +102,15 @@ class AsyncIpcAutoConfigurationTests {
 	}
 
 	@Test
+	void aBacklogBelowOneFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("asyncipc.backlog=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("asyncipc.backlog")
+				.hasMessageContaining("the listen backlog must be at least 1, got 0"));
+	}
+
+	@Test
 	void inlineDispatchNeedsNoListenerExecutor() {
 		this.runner.withPropertyValues("asyncipc.listener.dispatch=inline")
 			.run((context) -> assertThat(context).doesNotHaveBean(ThreadPoolTaskExecutor.class)

@@ -38,7 +38,6 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 
 	private static final Logger logger = LoggerFactory.getLogger(UnixServerEndpoint.class);
 
-	private static final int BACKLOG = 128;
 
 	private final Path path;
 
@@ -99,7 +98,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	private void listen() {
 		try {
 			this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-			this.listener.bind(UnixDomainSocketAddress.of(this.path), BACKLOG);
+			this.listener.bind(UnixDomainSocketAddress.of(this.path), options().backlog());
 			this.socketFileKey = SocketFiles.fileKey(this.path);
 			Files.setPosixFilePermissions(this.path, PosixFilePermissions.fromString("rw-------"));
 			this.listener.configureBlocking(false);
