@@ -84,12 +84,12 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	@Test
 	void stringListenerRepliesWithItsReturnValue() {
-		runner("server", UpperCaser.class).run((server) -> runner("client", Collector.class).run((client) -> {
+		runner("server", UpperCaser.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
 			awaitConnected(client);
 			PipeTemplate template = client.getBean(PipeTemplate.class);
 			SendResult sent = template.convertAndSendAsync("hello, pipe").get(5, TimeUnit.SECONDS);
 			assertThat(sent.bytes()).isEqualTo("hello, pipe".getBytes(StandardCharsets.UTF_8).length);
-			assertThat(client.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("HELLO, PIPE");
+			assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("HELLO, PIPE");
 		}));
 	}
 
@@ -141,10 +141,10 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	@Test
 	void errorHandlerTurnsAnExceptionIntoAReplyAndTheConnectionStaysUp() {
-		runner("server", FailingListener.class).run((server) -> runner("client", Collector.class).run((client) -> {
+		runner("server", FailingListener.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
 			awaitConnected(client);
 			PipeTemplate template = client.getBean(PipeTemplate.class);
-			Collector collector = client.getBean(Collector.class);
+			TextCollector collector = client.getBean(TextCollector.class);
 			template.convertAndSend("first");
 			assertThat(collector.texts.poll(5, TimeUnit.SECONDS)).isEqualTo("failed: boom on first");
 			template.convertAndSend("second");
@@ -156,10 +156,10 @@ class AsyncIpcEndToEndIntegrationTests {
 	@Test
 	void listenerWithoutErrorHandlerIsLoggedAndTheConnectionStaysUp() {
 		runner("server", UnhandledFailure.class, UpperCaser.class)
-			.run((server) -> runner("client", Collector.class).run((client) -> {
+			.run((server) -> runner("client", TextCollector.class).run((client) -> {
 				awaitConnected(client);
 				client.getBean(PipeTemplate.class).convertAndSend("still alive");
-				assertThat(client.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("STILL ALIVE");
+				assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("STILL ALIVE");
 				assertThat(server.getBean(UnhandledFailure.class).calls).hasValue(1);
 			}));
 	}
@@ -208,8 +208,8 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	@Test
 	void serverSendsToOneClientByIdOrToAll() {
-		runner("server").run((server) -> runner("client", Collector.class).run((first) -> runner("client",
-				Collector.class)
+		runner("server").run((server) -> runner("client", TextCollector.class).run((first) -> runner("client",
+				TextCollector.class)
 			.run((second) -> {
 				awaitConnected(first);
 				awaitConnected(second);
@@ -218,14 +218,14 @@ class AsyncIpcEndToEndIntegrationTests {
 				PipeTemplate template = server.getBean(PipeTemplate.class);
 				SendResult all = template.convertAndSendAsync("to all").get(5, TimeUnit.SECONDS);
 				assertThat(all.bytes()).isEqualTo(2 * "to all".length());
-				assertThat(first.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
-				assertThat(second.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
+				assertThat(first.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
+				assertThat(second.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("to all");
 				String firstId = container.getEndpoint().connections().iterator().next().id();
 				template.convertAndSend(firstId, "just you");
 				String got = pollEither(first, second);
 				assertThat(got).isEqualTo("just you");
-				assertThat(first.getBean(Collector.class).texts).isEmpty();
-				assertThat(second.getBean(Collector.class).texts).isEmpty();
+				assertThat(first.getBean(TextCollector.class).texts).isEmpty();
+				assertThat(second.getBean(TextCollector.class).texts).isEmpty();
 			})));
 	}
 
@@ -301,8 +301,8 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	private static String pollEither(AssertableApplicationContext first, AssertableApplicationContext second)
 			throws InterruptedException {
-		BlockingQueue<String> firstTexts = first.getBean(Collector.class).texts;
-		BlockingQueue<String> secondTexts = second.getBean(Collector.class).texts;
+		BlockingQueue<String> firstTexts = first.getBean(TextCollector.class).texts;
+		BlockingQueue<String> secondTexts = second.getBean(TextCollector.class).texts;
 		await().atMost(5, TimeUnit.SECONDS).until(() -> !firstTexts.isEmpty() || !secondTexts.isEmpty());
 		String text = firstTexts.poll();
 		return (text != null) ? text : secondTexts.poll();
@@ -326,18 +326,6 @@ class AsyncIpcEndToEndIntegrationTests {
 		@PipeListener
 		String upper(String text) {
 			return text.toUpperCase();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Collector {
-
-		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-
-		@PipeListener
-		void collect(String text) {
-			this.texts.add(text);
 		}
 
 	}

@@ -50,7 +50,7 @@ class BlockingSendIntegrationTests {
 	@Test
 	void blockingSendFromAnInlineListenerFailsAtOnceAndSendsNothing() {
 		runner("server", BlockingReplier.class).withPropertyValues("asyncipc.listener.dispatch=inline")
-			.run((server) -> runner("client", Collector.class).run((first) -> runner("client", Collector.class)
+			.run((server) -> runner("client", TextCollector.class).run((first) -> runner("client", TextCollector.class)
 				.run((second) -> {
 					awaitConnected(first);
 					awaitConnected(second);
@@ -61,12 +61,12 @@ class BlockingSendIntegrationTests {
 					assertThat(attempt).isNotNull();
 					assertThat(attempt.onIoThread()).isTrue();
 					assertFailedAtOnce(attempt, "PipeTemplate.convertAndSend(...)", "use convertAndSendAsync(...)");
-					BlockingQueue<String> firstTexts = first.getBean(Collector.class).texts;
+					BlockingQueue<String> firstTexts = first.getBean(TextCollector.class).texts;
 					assertThat(firstTexts.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
 					first.getBean(PipeTemplate.class).convertAndSend("ping");
 					assertThat(firstTexts.poll(5, TimeUnit.SECONDS)).isEqualTo("PING");
 					second.getBean(PipeTemplate.class).convertAndSend("ping");
-					assertThat(second.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("PING");
+					assertThat(second.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("PING");
 					assertThat(firstTexts).isEmpty();
 				})));
 	}
@@ -74,13 +74,13 @@ class BlockingSendIntegrationTests {
 	@Test
 	void blockingSendOfAMessageFromAnInlineListenerFailsAtOnceAndSendsNothing() {
 		runner("server", BlockingReplier.class).withPropertyValues("asyncipc.listener.dispatch=inline")
-			.run((server) -> runner("client", Collector.class).run((client) -> {
+			.run((server) -> runner("client", TextCollector.class).run((client) -> {
 				awaitConnected(client);
 				client.getBean(PipeTemplate.class).convertAndSend("trigger-message");
 				Attempt attempt = server.getBean(BlockingReplier.class).attempts.poll(10, TimeUnit.SECONDS);
 				assertThat(attempt).isNotNull();
 				assertFailedAtOnce(attempt, "PipeTemplate.send(...)", "use sendAsync(...)");
-				assertThat(client.getBean(Collector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
+				assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
 			}));
 	}
 
@@ -88,13 +88,13 @@ class BlockingSendIntegrationTests {
 	void blockingSendFromAConnectedEventListenerWithInlineDispatchFailsAtOnceAndSendsNothing() {
 		runner("server", BlockingGreeter.class, BlockingReplier.class)
 			.withPropertyValues("asyncipc.listener.dispatch=inline")
-			.run((server) -> runner("client", Collector.class).run((client) -> {
+			.run((server) -> runner("client", TextCollector.class).run((client) -> {
 				awaitConnected(client);
 				Attempt attempt = server.getBean(BlockingGreeter.class).attempts.poll(10, TimeUnit.SECONDS);
 				assertThat(attempt).isNotNull();
 				assertThat(attempt.onIoThread()).isTrue();
 				assertFailedAtOnce(attempt, "PipeTemplate.convertAndSend(...)", "use convertAndSendAsync(...)");
-				BlockingQueue<String> texts = client.getBean(Collector.class).texts;
+				BlockingQueue<String> texts = client.getBean(TextCollector.class).texts;
 				assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("welcome");
 				client.getBean(PipeTemplate.class).convertAndSend("ping");
 				assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("PING");
@@ -104,14 +104,14 @@ class BlockingSendIntegrationTests {
 	@Test
 	void blockingSendFromAListenerOnTheExecutorWorks() {
 		runner("server", BlockingReplier.class).withPropertyValues("asyncipc.listener.dispatch=executor")
-			.run((server) -> runner("client", Collector.class).run((client) -> {
+			.run((server) -> runner("client", TextCollector.class).run((client) -> {
 				awaitConnected(client);
 				client.getBean(PipeTemplate.class).convertAndSend("trigger");
 				Attempt attempt = server.getBean(BlockingReplier.class).attempts.poll(10, TimeUnit.SECONDS);
 				assertThat(attempt).isNotNull();
 				assertThat(attempt.onIoThread()).isFalse();
 				assertThat(attempt.failure()).isNull();
-				BlockingQueue<String> texts = client.getBean(Collector.class).texts;
+				BlockingQueue<String> texts = client.getBean(TextCollector.class).texts;
 				assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("blocked");
 				assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("after");
 			}));
@@ -212,18 +212,6 @@ class BlockingSendIntegrationTests {
 		void onConnected(PipeConnectedEvent event) {
 			this.attempts.add(Attempt.of(() -> this.template.convertAndSend(event.getConnectionId(), "blocked welcome")));
 			this.template.convertAndSendAsync(event.getConnectionId(), "welcome");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Collector {
-
-		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-
-		@PipeListener
-		void collect(String text) {
-			this.texts.add(text);
 		}
 
 	}

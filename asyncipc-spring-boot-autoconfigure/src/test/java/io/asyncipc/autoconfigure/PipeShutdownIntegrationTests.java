@@ -67,12 +67,7 @@ class PipeShutdownIntegrationTests {
 			try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 				client.connect(UnixDomainSocketAddress.of(container.getEndpoint().address()));
 				awaitConnections(container);
-				CompletableFuture<SendResult> unread = sendUnreadable(server);
-				assertClosesWithinThePhaseAndCallsBack(server);
-				assertThat(unread).failsWithin(PHASE_TIMEOUT)
-					.withThrowableThat()
-					.havingCause()
-					.isInstanceOf(PipeClosedException.class);
+				assertStopFailsAnUnreadSendWithinThePhase(server);
 			}
 		});
 	}
@@ -88,12 +83,7 @@ class PipeShutdownIntegrationTests {
 				try (SocketChannel accepted = await().atMost(10, TimeUnit.SECONDS)
 					.until(server::accept, (channel) -> channel != null)) {
 					awaitConnections(client.getBean(PipeEndpointContainer.class));
-					CompletableFuture<SendResult> unread = sendUnreadable(client);
-					assertClosesWithinThePhaseAndCallsBack(client);
-					assertThat(unread).failsWithin(PHASE_TIMEOUT)
-						.withThrowableThat()
-						.havingCause()
-						.isInstanceOf(PipeClosedException.class);
+					assertStopFailsAnUnreadSendWithinThePhase(client);
 				}
 			});
 		}
@@ -137,6 +127,19 @@ class PipeShutdownIntegrationTests {
 				assertThat(unread).isCompletedExceptionally();
 			}
 		});
+	}
+
+	/**
+	 * Sends what the peer never reads, closes the context, and checks that it closed and
+	 * called back within the phase and that the unread send failed.
+	 */
+	private static void assertStopFailsAnUnreadSendWithinThePhase(AssertableApplicationContext context) {
+		CompletableFuture<SendResult> unread = sendUnreadable(context);
+		assertClosesWithinThePhaseAndCallsBack(context);
+		assertThat(unread).failsWithin(PHASE_TIMEOUT)
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOf(PipeClosedException.class);
 	}
 
 	private static CompletableFuture<SendResult> sendUnreadable(AssertableApplicationContext context) {

@@ -4,14 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
-import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
@@ -62,7 +59,7 @@ class WebServerShutdownIntegrationTests {
 		ConfigurableApplicationContext web = startWebApp();
 		try {
 			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
-				.withUserConfiguration(Collector.class)
+				.withUserConfiguration(TextCollector.class)
 				.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=client")
 				.run((client) -> {
 					PipeEndpointContainer pipe = web.getBean(PipeEndpointContainer.class);
@@ -83,7 +80,7 @@ class WebServerShutdownIntegrationTests {
 					HttpResponse<String> answer = response.get(10, TimeUnit.SECONDS);
 					assertThat(answer.statusCode()).isEqualTo(200);
 					assertThat(answer.body()).isEqualTo("sent");
-					assertThat(client.getBean(Collector.class).texts.poll(10, TimeUnit.SECONDS))
+					assertThat(client.getBean(TextCollector.class).texts.poll(10, TimeUnit.SECONDS))
 						.isEqualTo("sent while the web server shut down");
 					closing.get(20, TimeUnit.SECONDS);
 					assertThat(pipe.isRunning()).isFalse();
@@ -132,18 +129,6 @@ class WebServerShutdownIntegrationTests {
 			}
 			this.template.convertAndSend("sent while the web server shut down");
 			return "sent";
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Collector {
-
-		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-
-		@PipeListener
-		void collect(String text) {
-			this.texts.add(text);
 		}
 
 	}
