@@ -141,7 +141,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		long cost = OutboundMessage.cost(message.length);
-		long queued = this.outbound.reserve(cost, this.maxQueuedBytes);
+		long queued = this.outbound.reserve(cost);
 		if (queued >= 0) {
 			return CompletableFuture.failedFuture(new OutboundQueueFullException("outbound queue of connection "
 					+ this.id + " on pipe '" + pipeName() + "' is full: " + queued + " bytes queued, limit "

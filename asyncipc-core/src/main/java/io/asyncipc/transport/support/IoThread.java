@@ -79,14 +79,6 @@ public abstract class IoThread {
 	}
 
 	/**
-	 * Returns whether the thread runs.
-	 * @return {@code true} between start and death
-	 */
-	public boolean isAlive() {
-		return this.thread.isAlive();
-	}
-
-	/**
 	 * Starts the thread.
 	 */
 	public void start() {

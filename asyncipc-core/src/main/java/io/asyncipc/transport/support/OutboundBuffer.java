@@ -22,14 +22,16 @@ import io.asyncipc.transport.SendResult;
  * {@link #written(long)} how many bytes the OS took, and detaches the messages written
  * completely with {@link #detachWritten()} before it lets another writer in. The connection
  * then has their futures {@link #completeWritten() completed}, in order, on its I/O thread:
- * that is the threading rule for send futures. Handing them over a batch at a time keeps a streaming sender's cost
- * per message at a few field updates.
+ * that is the threading rule for send futures. Handing them over a batch at a time keeps a
+ * streaming sender's cost per message at a few field updates.
  */
 final class OutboundBuffer {
 
 	private final String connectionId;
 
 	private final int frameOverhead;
+
+	private final long maxQueuedBytes;
 
 	private final long highWatermark;
 
@@ -39,6 +41,8 @@ final class OutboundBuffer {
 
 	private final ArrayDeque<OutboundMessage> inFlight = new ArrayDeque<>();
 
+	/** Batches of written messages whose futures wait to be completed, in write order. */
+	private final Queue<List<OutboundMessage>> completable = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -59,9 +63,6 @@ final class OutboundBuffer {
 	/** Messages written completely and not yet detached. Writer only. */
 	private List<OutboundMessage> written = new ArrayList<>();
 
-	/** Batches of written messages whose futures wait to be completed, in write order. */
-	private final Queue<List<OutboundMessage>> completable = new ConcurrentLinkedQueue<>();
-
 	/**
 	 * Creates a buffer.
 	 * @param connectionId the connection's id, for the send results
@@ -73,6 +74,7 @@ final class OutboundBuffer {
 	OutboundBuffer(String connectionId, int frameOverhead, long maxQueuedBytes, WritabilityListener listener) {
 		this.connectionId = connectionId;
 		this.frameOverhead = frameOverhead;
+		this.maxQueuedBytes = maxQueuedBytes;
 		this.highWatermark = maxQueuedBytes / 2;
 		this.lowWatermark = maxQueuedBytes / 4;
 		this.listener = listener;
@@ -81,12 +83,11 @@ final class OutboundBuffer {
 	/**
 	 * Reserves room for a message, or returns how many bytes were queued if there is none.
 	 * @param cost the message's cost
-	 * @param limit the queue limit
 	 * @return {@code -1} if the room was reserved, else the bytes queued before
 	 */
-	long reserve(long cost, long limit) {
+	long reserve(long cost) {
 		long queuedNow = this.pendingBytes.addAndGet(cost);
-		if (queuedNow > limit) {
+		if (queuedNow > this.maxQueuedBytes) {
 			release(cost);
 			return queuedNow - cost;
 		}
@@ -237,7 +238,7 @@ final class OutboundBuffer {
 		message.future().completeExceptionally(error.get());
 	}
 
-	void release(long cost) {
+	private void release(long cost) {
 		long left = this.pendingBytes.addAndGet(-cost);
 		if (left < this.lowWatermark && !this.writable.get() && this.writable.compareAndSet(false, true)) {
 			this.listener.writabilityChanged(true);

@@ -57,8 +57,8 @@ class OutboundBufferTests {
 
 	@Test
 	void aFullQueueRefusesAndKeepsItsCount() {
-		assertThat(this.buffer.reserve(900, 1000)).isEqualTo(-1);
-		assertThat(this.buffer.reserve(200, 1000)).isEqualTo(900);
+		assertThat(this.buffer.reserve(900)).isEqualTo(-1);
+		assertThat(this.buffer.reserve(200)).isEqualTo(900);
 		assertThat(this.buffer.pendingBytes()).isEqualTo(900);
 	}
 
@@ -84,7 +84,7 @@ class OutboundBufferTests {
 	}
 
 	private CompletableFuture<SendResult> add(int size) {
-		assertThat(this.buffer.reserve(size + 4, 1000)).isEqualTo(-1);
+		assertThat(this.buffer.reserve(size + 4)).isEqualTo(-1);
 		return this.buffer.add(new byte[size]);
 	}
 
