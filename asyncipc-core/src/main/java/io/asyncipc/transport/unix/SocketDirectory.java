@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Finds the per-user directory that plain pipe names live in. Every process of one user on
  * one machine finds the same one, so a server and its clients meet without configuration:
  * <ol>
- * <li>{@code $XDG_RUNTIME_DIR/asyncipc}, where that variable names a directory: the OS made it
- * for this user alone, so nobody else can take the name first;</li>
+ * <li>{@code $XDG_RUNTIME_DIR/asyncipc}, where that variable names a directory: the session
+ * manager made it for this user alone, so nobody else can take the name first (the variable's
+ * directory itself is trusted, not checked);</li>
  * <li>otherwise {@code <home>/.asyncipc/<host>}, if it exists: it is only made when the next
  * one was squatted, and is kept from then on, so that a squatter who removes their directory
  * later cannot split the servers and clients that already moved from those that would not;</li>
