@@ -67,7 +67,9 @@ public class MessagingPipeListenerAdapter {
 
 	private Object handleFailure(Message<byte[]> message, PipeConnection connection, Exception ex) {
 		PipeListenerExecutionFailedException failure = new PipeListenerExecutionFailedException(message,
-				connection.id(), "Listener '" + this.id + "' failed on connection " + connection.id(), ex);
+				connection.id(), "Listener '" + this.id + "' failed on connection " + connection.id() + " of pipe '"
+						+ connection.pipeName() + "': " + ex.getMessage(),
+				ex);
 		if (this.errorHandler == null) {
 			logger.error("Listener '{}' failed on connection {} of pipe '{}'; the connection stays open", this.id,
 					connection.id(), connection.pipeName(), ex);

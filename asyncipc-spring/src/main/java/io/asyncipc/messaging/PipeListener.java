@@ -19,6 +19,13 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  * {@link io.asyncipc.transport.PipeConnection} it came on. A non-{@code void} return value is
  * sent back on that connection.
  * <p>
+ * An empty message, which the wire format allows, gives a {@code byte[]} parameter an empty
+ * array, a {@code String} parameter {@code ""}, a {@code Message<?>} parameter the message with
+ * its empty payload, and a POJO parameter {@code null} if it is declared
+ * {@code @Payload(required = false)}; a required POJO parameter makes the listener fail with a
+ * {@link org.springframework.messaging.converter.MessageConversionException} that names the
+ * pipe and the parameter (see {@link PipePayloadArgumentResolver}).
+ * <p>
  * An exception is logged with the connection id and the connection stays up, unless an
  * {@link #errorHandler()} turns it into a reply.
  */
