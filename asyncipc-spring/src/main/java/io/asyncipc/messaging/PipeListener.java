@@ -27,7 +27,10 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  * pipe and the parameter (see {@link PipePayloadArgumentResolver}).
  * <p>
  * An exception is logged with the connection id and the connection stays up, unless an
- * {@link #errorHandler()} turns it into a reply.
+ * {@link #errorHandler()} turns it into a reply. A listener logs at most one failure with its
+ * stack trace per ten seconds; the failures after it are counted and summed up in one line
+ * when the ten seconds are over or the pipe stops, so that a peer sending bad messages
+ * cannot flood the log.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
