@@ -298,7 +298,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		if (!this.budget.charge(cost)) {
 			pauseForBudget();
 		}
-		else if (waiting + this.partialBytes > this.maxQueuedBytes) {
+		else if (waiting > this.maxQueuedBytes) {
 			pause("{} bytes wait for the handler", waiting);
 		}
 		dispatch(() -> {
@@ -340,6 +340,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			}
 			else if (this.inboundBytes.get() + heldBytes > this.maxQueuedBytes) {
 				pause("{} bytes wait for the handler or arrive", this.inboundBytes.get() + heldBytes);
+				// No message follows to resume it: the handler may have caught up already.
+				maybeResume();
 			}
 		}
 		else if (grown < 0) {
