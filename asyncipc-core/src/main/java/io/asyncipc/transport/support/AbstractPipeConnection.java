@@ -381,6 +381,13 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private void pauseForBudget() {
 		pause("the inbound memory budget is spent ({} bytes used)", this.budget.used());
+		awaitBudget();
+	}
+
+	/**
+	 * Asks the budget, once at a time, to try a resume when it has room again.
+	 */
+	private void awaitBudget() {
 		if (this.awaitingBudget.compareAndSet(false, true)) {
 			this.budget.whenRoom(() -> {
 				this.awaitingBudget.set(false);
@@ -410,12 +417,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			return;
 		}
 		if (!this.budget.hasRoom()) {
-			if (this.awaitingBudget.compareAndSet(false, true)) {
-				this.budget.whenRoom(() -> {
-					this.awaitingBudget.set(false);
-					maybeResume();
-				});
-			}
+			awaitBudget();
 			return;
 		}
 		if (this.readingPaused.compareAndSet(true, false)) {
