@@ -1,11 +1,11 @@
 package io.asyncipc.transport.windows;
 
 import java.io.EOFException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.jna.Memory;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.ptr.IntByReference;
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeException;
@@ -25,15 +25,15 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private static final int CHUNK = 64 * 1024;
 
-	private static final byte[] EMPTY = new byte[0];
+	private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
-	private static final PipeKernel32 K = PipeKernel32.instance();
 
 	private final HANDLE pipe;
 
 	private final PipeIoLoop loop;
 
-	private final int maxMessageSize;
+	/** Puts messages larger than the read buffer back together. I/O thread only. */
+	private final MessageAssembler assembler;
 
 	private final ReadOperation reading = new ReadOperation();
 
@@ -53,10 +53,6 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private final Runnable flushTask = this::scheduledFlush;
 
-	private byte[] partial;
-
-	private int partialLength;
-
 	private volatile boolean closing;
 
 	/** The handle was closed; the sends settle as soon as no write is in flight. */
@@ -74,7 +70,8 @@ final class WindowsConnection extends AbstractPipeConnection {
 		super(endpoint, peer, 0);
 		this.pipe = pipe;
 		this.loop = loop;
-		this.maxMessageSize = endpoint.options().maxMessageSize();
+		this.assembler = new MessageAssembler(endpoint.options().maxMessageSize());
+		this.reading.buffer = this.readChunk;
 	}
 
 	@Override
@@ -87,7 +84,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 	 */
 	void open() {
 		opened();
-		readNext(this.readChunk, CHUNK);
+		readNext();
 		writeNext();
 	}
 
@@ -125,37 +122,67 @@ final class WindowsConnection extends AbstractPipeConnection {
 		close(reason, null);
 	}
 
-	private void readNext(Memory buffer, int length) {
+	private void readNext() {
 		if (this.closing) {
 			return;
 		}
-		this.reading.buffer = buffer;
-		int error = this.loop.read(this.pipe, this.reading, length);
+		int error = this.loop.read(this.pipe, this.reading, CHUNK);
 		if (error != 0) {
 			readFailed(error);
 		}
 	}
 
+	/**
+	 * A read ended: with a whole message or the last chunk of one, or with
+	 * {@code ERROR_MORE_DATA} and a chunk of a message larger than the buffer, whose rest the
+	 * next read takes. The message grows as its chunks arrive, never from a size that the
+	 * pipe announces.
+	 */
 	private void readCompleted(int error, int bytes) {
 		if (this.closing) {
 			return;
 		}
-		if (error == 0) {
-			byte[] message = take(bytes);
+		if (error != 0 && error != PipeKernel32.ERROR_MORE_DATA) {
+			readFailed(error);
+			return;
+		}
+		byte[] message;
+		try {
+			message = assemble((bytes > 0) ? this.readChunk.getByteBuffer(0, bytes) : NOTHING,
+					error == PipeKernel32.ERROR_MORE_DATA);
+		}
+		catch (PipeProtocolException ex) {
+			closeNow(DisconnectReason.PROTOCOL_ERROR, ex);
+			return;
+		}
+		if (message != null) {
 			deliver(message);
 			if (isReadingPaused()) {
 				this.readIdle = true;
-			}
-			else {
-				readNext(this.readChunk, CHUNK);
+				return;
 			}
 		}
-		else if (error == PipeKernel32.ERROR_MORE_DATA) {
-			readRestOfMessage(bytes);
+		readNext();
+	}
+
+	private byte[] assemble(ByteBuffer chunk, boolean more) {
+		int held = this.assembler.heldBytes();
+		byte[] message = this.assembler.feed(chunk, more);
+		int grown = this.assembler.heldBytes() - held;
+		if (grown > 0) {
+			partialGrew(grown);
 		}
-		else {
-			readFailed(error);
-		}
+		return message;
+	}
+
+	/**
+	 * The unfinished message now holds {@code bytes} more bytes of heap. Nothing is done with
+	 * it yet: this is where the inbound memory budget (being added to
+	 * {@code AbstractPipeConnection}) is to charge a partial message, as the Unix frame
+	 * decoder's partial frame is charged; the lead wires it on merge.
+	 * @param bytes how many bytes the partial message grew by
+	 */
+	private void partialGrew(long bytes) {
 	}
 
 	@Override
@@ -168,67 +195,16 @@ final class WindowsConnection extends AbstractPipeConnection {
 		this.loop.execute(() -> {
 			if (this.readIdle && !isReadingPaused()) {
 				this.readIdle = false;
-				readNext(this.readChunk, CHUNK);
+				readNext();
 			}
 		});
 	}
 
-	/**
-	 * A message is larger than the buffer: keep what came, check the whole size against the
-	 * maximum before allocating for it, then read the rest.
-	 */
-	private void readRestOfMessage(int bytes) {
-		IntByReference left = new IntByReference();
-		int remaining = K.PeekNamedPipe(this.pipe, null, 0, null, null, left) ? left.getValue() : 0;
-		long total = (long) this.partialLength + bytes + remaining;
-		if (total > this.maxMessageSize) {
-			closeNow(DisconnectReason.PROTOCOL_ERROR, new PipeProtocolException("peer sent a message of at least "
-					+ total + " bytes, larger than the maximum of " + this.maxMessageSize
-					+ " bytes; raise asyncipc.max-message-size (PipeOptions.maxMessageSize) on both ends"));
-			return;
-		}
-		append(bytes, (int) total);
-		if (remaining <= 0) {
-			readNext(this.readChunk, CHUNK);
-		}
-		else if (remaining <= CHUNK) {
-			readNext(this.readChunk, remaining);
-		}
-		else {
-			readNext(new Memory(remaining), remaining);
-		}
-	}
-
-	private void append(int bytes, int capacity) {
-		if (this.partial == null || this.partial.length < capacity) {
-			byte[] grown = new byte[Math.max(capacity, this.partialLength + bytes)];
-			if (this.partial != null) {
-				System.arraycopy(this.partial, 0, grown, 0, this.partialLength);
-			}
-			this.partial = grown;
-		}
-		this.reading.buffer.read(0, this.partial, this.partialLength, bytes);
-		this.partialLength += bytes;
-	}
-
-	private byte[] take(int bytes) {
-		if (this.partial == null) {
-			return (bytes == 0) ? EMPTY : this.reading.buffer.getByteArray(0, bytes);
-		}
-		append(bytes, this.partialLength + bytes);
-		byte[] message = this.partial;
-		if (message.length != this.partialLength) {
-			message = java.util.Arrays.copyOf(message, this.partialLength);
-		}
-		this.partial = null;
-		this.partialLength = 0;
-		return message;
-	}
-
 	private void readFailed(int error) {
 		if (WindowsErrors.isPeerGone(error)) {
-			closeNow(DisconnectReason.PEER_CLOSED, (this.partialLength > 0)
-					? new EOFException("peer closed in the middle of a message, after " + this.partialLength + " bytes")
+			closeNow(DisconnectReason.PEER_CLOSED, (this.assembler.bufferedBytes() > 0)
+					? new EOFException("peer closed in the middle of a message, after "
+							+ this.assembler.bufferedBytes() + " bytes")
 					: null);
 		}
 		else {
@@ -324,6 +300,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 			// From here on no write starts on the handle; one in flight may still finish.
 			this.closing = true;
 		}
+		this.assembler.clear();
 		// Sends settle once the handle is closed: a write in flight that the OS completes first
 		// still succeeds, and the rest fail.
 		this.loop.closePipe(this.pipe, PipeClose.flushesFirst(reason, anythingWritten()), toString(),
