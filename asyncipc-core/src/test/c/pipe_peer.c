@@ -16,6 +16,7 @@
  * Built with mingw-w64: x86_64-w64-mingw32-gcc -O2 -o pipe-peer.exe pipe_peer.c
  */
 #include <windows.h>
+#include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,35 @@ static void sink(HANDLE pipe) {
 /* What each server thread does with its client: echo or sink. */
 static void (*serve_client)(HANDLE);
 
+/*
+ * Instances owned by this process's user, and open to it and SYSTEM only, as AsyncIPC's own
+ * servers make them: its clients accept only a pipe that their user owns, and Windows would
+ * otherwise make the token's default owner the owner (the Administrators group, when elevated).
+ */
+static SECURITY_ATTRIBUTES *owned_by_user(void) {
+    static SECURITY_ATTRIBUTES attributes;
+    HANDLE token;
+    char user[256];
+    DWORD length;
+    LPSTR sid;
+    char sddl[512];
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)
+            || !GetTokenInformation(token, TokenUser, user, sizeof user, &length)
+            || !ConvertSidToStringSidA(((TOKEN_USER *) user)->User.Sid, &sid)) {
+        fail("reading the user SID");
+    }
+    snprintf(sddl, sizeof sddl, "O:%sD:P(A;;GA;;;SY)(A;;GA;;;%s)", sid, sid);
+    LocalFree(sid);
+    CloseHandle(token);
+    attributes.nLength = sizeof attributes;
+    attributes.bInheritHandle = FALSE;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1,
+            &attributes.lpSecurityDescriptor, NULL)) {
+        fail("ConvertStringSecurityDescriptorToSecurityDescriptor");
+    }
+    return &attributes;
+}
+
 static DWORD WINAPI serve(LPVOID arg) {
     HANDLE pipe = (HANDLE) arg;
     serve_client(pipe);
@@ -124,11 +154,12 @@ static DWORD WINAPI serve(LPVOID arg) {
 
 static void run_server(void (*handler)(HANDLE)) {
     serve_client = handler;
+    SECURITY_ATTRIBUTES *security = owned_by_user();
     int first = 1;
     for (;;) {
         HANDLE pipe = CreateNamedPipeA(path, PIPE_ACCESS_DUPLEX | (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
                 PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE | PIPE_WAIT, PIPE_UNLIMITED_INSTANCES,
-                65536, 65536, 0, NULL);
+                65536, 65536, 0, security);
         if (pipe == INVALID_HANDLE_VALUE) {
             fail("CreateNamedPipe");
         }

@@ -11,9 +11,9 @@ import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
 
 /**
- * The advapi32 functions the transport needs: a security descriptor from SDDL, and the user
- * SID of a process's token, on raw memory. Functions with A and W variants bind to the W
- * variant.
+ * The advapi32 functions the transport needs: a security descriptor from SDDL, the user SID
+ * of a process's token, and the owner SID of a pipe, on raw memory. Functions with A and W
+ * variants bind to the W variant.
  */
 interface PipeAdvapi32 extends StdCallLibrary {
 
@@ -25,6 +25,11 @@ interface PipeAdvapi32 extends StdCallLibrary {
 
 	/** The {@code TOKEN_INFORMATION_CLASS} of {@code TOKEN_USER}. */
 	int TOKEN_USER = 1;
+
+	/** The {@code SE_OBJECT_TYPE} of a handle to a kernel object, such as a pipe. */
+	int SE_KERNEL_OBJECT = 6;
+
+	int OWNER_SECURITY_INFORMATION = 0x00000001;
 
 	boolean ConvertStringSecurityDescriptorToSecurityDescriptor(WString sddl, int revision,
 			PointerByReference securityDescriptor, Pointer size);
@@ -39,5 +44,16 @@ interface PipeAdvapi32 extends StdCallLibrary {
 	int GetLengthSid(Pointer sid);
 
 	boolean ConvertSidToStringSid(Pointer sid, PointerByReference stringSid);
+
+	boolean ConvertStringSidToSid(WString stringSid, PointerByReference sid);
+
+	/**
+	 * Reads parts of an object's security descriptor. The owner, group and ACLs point into
+	 * the descriptor, which the caller frees with {@code LocalFree}.
+	 * @return 0, or the Windows error code (not the thread's last error)
+	 */
+	int GetSecurityInfo(HANDLE handle, int objectType, int securityInfo, PointerByReference owner,
+			PointerByReference group, PointerByReference dacl, PointerByReference sacl,
+			PointerByReference securityDescriptor);
 
 }

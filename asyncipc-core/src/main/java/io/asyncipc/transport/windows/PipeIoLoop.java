@@ -39,7 +39,19 @@ abstract class PipeIoLoop extends IoThread {
 	/** Flushes that may block at the same time; more wait for a thread, within their timeout. */
 	private static final int FLUSH_THREADS = 4;
 
+	/** The size of the buffers that reads and writes borrow, and of the chunks read. */
+	static final int BUFFER_SIZE = 64 * 1024;
+
+	/**
+	 * Buffers kept while unused: reads borrow one only once data is there and give it back
+	 * as soon as it was copied, so a few serve many connections; writes hold theirs until
+	 * the peer made room for them.
+	 */
+	private static final int IDLE_BUFFERS = 4;
+
 	private static final Queue<PipeOperation> ABANDONED = new ConcurrentLinkedQueue<>();
+
+	private final BufferPool buffers = new BufferPool(BUFFER_SIZE, IDLE_BUFFERS);
 
 	/** Started operations that the OS has not completed yet, by {@code OVERLAPPED} address. */
 	private final Map<Long, PipeOperation> pending = new ConcurrentHashMap<>();
@@ -65,6 +77,14 @@ abstract class PipeIoLoop extends IoThread {
 	}
 
 	/**
+	 * Returns the buffers that this loop's reads and writes borrow.
+	 * @return the pool
+	 */
+	BufferPool buffers() {
+		return this.buffers;
+	}
+
+	/**
 	 * Makes a new pipe handle ready for this loop's kind of I/O.
 	 * @param pipe the handle
 	 * @return 0, or the Windows error code
@@ -80,7 +100,8 @@ abstract class PipeIoLoop extends IoThread {
 	abstract boolean acceptsWritesFromOtherThreads();
 
 	/**
-	 * Starts reading one message, or the rest of one, into {@code operation.buffer}.
+	 * Starts reading one message, or the rest of one, into {@code operation.buffer}; a read
+	 * of zero bytes only learns whether a message is there.
 	 * @return 0 if the completion will be reported, or the Windows error code if the read
 	 * failed at once and nothing will be reported
 	 */
@@ -193,6 +214,7 @@ abstract class PipeIoLoop extends IoThread {
 			this.flusher.shutdown();
 		}
 		drainPending(5_000);
+		this.buffers.clear();
 		if (!abandonPending()) {
 			synchronized (this.wakeLock) {
 				this.released = true;

@@ -9,8 +9,13 @@ import com.sun.jna.ptr.PointerByReference;
 import io.asyncipc.transport.PipeException;
 
 /**
- * The security of a server's pipe instances: a protected DACL that grants access to the
- * current user and to SYSTEM, and to nobody else.
+ * The security of a server's pipe instances: owned by the current user, with a protected DACL
+ * that grants access to that user and to SYSTEM, and to nobody else.
+ * <p>
+ * The owner is set explicitly, as .NET's {@code PipeOptions.CurrentUserOnly} does: by default
+ * Windows makes the creator's token owner the owner, which for an elevated administrator is
+ * the Administrators group, and clients accept only a pipe that their user owns
+ * ({@link PipePeers#identifyServer}).
  */
 final class PipeSecurity implements AutoCloseable {
 
@@ -31,7 +36,16 @@ final class PipeSecurity implements AutoCloseable {
 	 * @return the security, to close when the server stops
 	 */
 	static PipeSecurity currentUserOnly() {
-		String sddl = "D:P(A;;GA;;;SY)(A;;GA;;;" + ProcessUsers.current() + ")";
+		UserSid user = ProcessUsers.current();
+		return fromSddl("O:" + user + "D:P(A;;GA;;;SY)(A;;GA;;;" + user + ")");
+	}
+
+	/**
+	 * Builds a descriptor from its SDDL form.
+	 * @param sddl the descriptor, such as {@code O:BAD:P(A;;GA;;;BA)}
+	 * @return the security, to close once the pipes are created
+	 */
+	static PipeSecurity fromSddl(String sddl) {
 		PointerByReference descriptor = new PointerByReference();
 		if (!PipeAdvapi32.INSTANCE.ConvertStringSecurityDescriptorToSecurityDescriptor(new WString(sddl),
 				PipeAdvapi32.SDDL_REVISION_1, descriptor, null)) {

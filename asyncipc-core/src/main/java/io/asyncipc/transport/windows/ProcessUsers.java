@@ -2,12 +2,10 @@ package io.asyncipc.transport.windows;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.WinNT.HANDLEByReference;
 import com.sun.jna.ptr.IntByReference;
-import com.sun.jna.ptr.PointerByReference;
 import io.asyncipc.transport.PipeException;
 
 /**
@@ -96,24 +94,7 @@ final class ProcessUsers {
 		if (!A.GetTokenInformation(token, PipeAdvapi32.TOKEN_USER, information, (int) information.size(), length)) {
 			throw new PipeException(WindowsErrors.describe("GetTokenInformation of " + what, Native.getLastError()));
 		}
-		Pointer sid = information.getPointer(0);
-		int size = A.GetLengthSid(sid);
-		Memory copy = new Memory(size);
-		copy.write(0, sid.getByteArray(0, size), 0, size);
-		return new UserSid(copy, sidString(copy, what));
-	}
-
-	private static String sidString(Pointer sid, String what) {
-		PointerByReference string = new PointerByReference();
-		if (!A.ConvertSidToStringSid(sid, string)) {
-			throw new PipeException(WindowsErrors.describe("ConvertSidToStringSid of " + what, Native.getLastError()));
-		}
-		try {
-			return string.getValue().getWideString(0);
-		}
-		finally {
-			K.LocalFree(string.getValue());
-		}
+		return UserSid.copyOf(information.getPointer(0), what);
 	}
 
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A named-pipe client. It opens the pipe with {@code SECURITY_IDENTIFICATION}, so that the
- * server can identify but never impersonate it, and switches to message read mode. While the
+ * server can identify but never impersonate it, switches to message read mode, and talks only
+ * to a pipe owned by its own user. While the
  * server is missing or busy it retries with backoff, waiting on {@code WaitNamedPipe} for a
  * busy server.
  */
@@ -102,13 +103,25 @@ final class WindowsClientEndpoint extends AbstractClientEndpoint {
 		logger.info("Pipe '{}' connected to {} ({})", name(), this.path, server);
 	}
 
+	/**
+	 * Identifies the server by the owner of the pipe, which a server of another user cannot
+	 * fake; its pid is only shown, since it may have gone to another process by now.
+	 */
 	private PeerIdentity identifyServer(HANDLE pipe) {
 		IntByReference pid = new IntByReference();
-		if (!K.GetNamedPipeServerProcessId(pipe, pid)) {
-			throw new PipePeers.RefusedPeerException(PipePeers.unknown(OptionalLong.empty()),
-					WindowsErrors.describe("GetNamedPipeServerProcessId", Native.getLastError()));
+		OptionalLong serverPid = K.GetNamedPipeServerProcessId(pipe, pid) ? OptionalLong.of(pid.getValue())
+				: OptionalLong.empty();
+		UserSid owner;
+		UserSid current;
+		try {
+			owner = PipeOwners.ownerOf(pipe, this.path);
+			current = ProcessUsers.current();
 		}
-		return PipePeers.identify(pid.getValue());
+		catch (RuntimeException ex) {
+			throw new PipePeers.RefusedPeerException(PipePeers.unknown(serverPid),
+					"the owner of pipe '" + this.path + "' could not be read: " + ex.getMessage());
+		}
+		return PipePeers.identifyServer(this.path, owner, current, serverPid);
 	}
 
 	private void refuse(HANDLE pipe, PeerIdentity server, String reason) {
