@@ -1,0 +1,109 @@
+package io.asyncipc.benchmarks.reliability;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drains what a child process prints, so that it never blocks on a full pipe, without keeping
+ * it: a server under attack may log gigabytes. It counts the bytes (the log volume that an
+ * attack causes), remembers whether an {@code OutOfMemoryError} went by, keeps the last lines
+ * for the report, and hands the lines of the child's reply protocol (those starting with
+ * {@link #REPLY}) to whoever waits for them.
+ */
+final class ChildOutput {
+
+	/** The prefix of the lines that answer a command. */
+	static final String REPLY = "@";
+
+	private static final int TAIL_LINES = 40;
+
+	private final AtomicLong bytes = new AtomicLong();
+
+	private final AtomicBoolean outOfMemory = new AtomicBoolean();
+
+	private final Deque<String> tail = new ArrayDeque<>();
+
+	private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+
+	ChildOutput(InputStream stream, String name) {
+		Thread reader = new Thread(() -> drain(stream), name + "-output");
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	private void drain(InputStream stream) {
+		try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				this.bytes.addAndGet(line.length() + 1);
+				if (line.startsWith(REPLY)) {
+					this.replies.add(line.substring(REPLY.length()));
+					continue;
+				}
+				if (line.contains("OutOfMemoryError")) {
+					this.outOfMemory.set(true);
+				}
+				synchronized (this.tail) {
+					if (this.tail.size() == TAIL_LINES) {
+						this.tail.removeFirst();
+					}
+					this.tail.addLast(line);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// The child is gone; what it printed so far is counted.
+		}
+	}
+
+	/**
+	 * Waits for the next reply line.
+	 * @param seconds how long to wait
+	 * @return the reply, without its prefix
+	 */
+	String nextReply(long seconds) throws InterruptedException {
+		String reply = this.replies.poll(seconds, TimeUnit.SECONDS);
+		if (reply == null) {
+			throw new IllegalStateException("the server did not answer within " + seconds + " s; its last output:\n"
+					+ tail());
+		}
+		return reply;
+	}
+
+	/**
+	 * Returns how many characters the child printed so far.
+	 * @return the output volume, about its size in bytes for ASCII logs
+	 */
+	long bytes() {
+		return this.bytes.get();
+	}
+
+	/**
+	 * Returns whether the child printed an {@code OutOfMemoryError}.
+	 * @return {@code true} once one went by
+	 */
+	boolean sawOutOfMemory() {
+		return this.outOfMemory.get();
+	}
+
+	/**
+	 * Returns the last lines printed, for a report of what went wrong.
+	 * @return up to 40 lines
+	 */
+	String tail() {
+		synchronized (this.tail) {
+			return String.join("\n", this.tail);
+		}
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.asyncipc.benchmarks.reliability;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Asks another JVM about its memory with {@code jcmd}, for servers that take no commands of
+ * their own (the Spring sample).
+ */
+final class Jcmd {
+
+	private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+	private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
+
+	private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB");
+
+	private Jcmd() {
+	}
+
+	/**
+	 * Returns the heap in use, without collecting first.
+	 * @param pid the JVM
+	 * @return used heap bytes, from {@code GC.heap_info}
+	 */
+	static long heapUsed(long pid) {
+		Matcher matcher = HEAP_USED.matcher(run(pid, "GC.heap_info"));
+		if (!matcher.find()) {
+			throw new IllegalStateException("jcmd " + pid + " GC.heap_info printed no 'used' figure");
+		}
+		return Long.parseLong(matcher.group(1)) * 1024;
+	}
+
+	/**
+	 * Collects, then returns the heap in use.
+	 * @param pid the JVM
+	 * @return used heap bytes after a full collection
+	 */
+	static long heapUsedAfterGc(long pid) {
+		run(pid, "GC.run");
+		return heapUsed(pid);
+	}
+
+	/**
+	 * Returns what Native Memory Tracking counts as committed outside the Java heap (whose
+	 * committed size follows the collector, not the connections); the JVM must run with
+	 * {@code -XX:NativeMemoryTracking=summary}.
+	 * @param pid the JVM
+	 * @return committed bytes, without the heap
+	 */
+	static long nativeCommittedOutsideHeap(long pid) {
+		String summary = run(pid, "VM.native_memory", "summary");
+		Matcher total = NMT_TOTAL.matcher(summary);
+		Matcher heap = NMT_HEAP.matcher(summary);
+		if (!total.find() || !heap.find()) {
+			throw new IllegalStateException("jcmd " + pid + " VM.native_memory printed no totals; "
+					+ "was the JVM started with -XX:NativeMemoryTracking=summary?");
+		}
+		return (Long.parseLong(total.group(2)) - Long.parseLong(heap.group(2))) * 1024;
+	}
+
+	static String run(long pid, String... command) {
+		String[] line = new String[command.length + 2];
+		line[0] = "jcmd";
+		line[1] = Long.toString(pid);
+		System.arraycopy(command, 0, line, 2, command.length);
+		try {
+			Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+			byte[] output = process.getInputStream().readAllBytes();
+			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed on " + pid + ": "
+						+ new String(output, StandardCharsets.UTF_8));
+			}
+			return new String(output, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("could not run jcmd (is it on the PATH?): " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while running jcmd", ex);
+		}
+	}
+
+}
