@@ -2,6 +2,8 @@ package io.asyncipc.benchmarks.reliability;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,9 @@ final class Jcmd {
 	private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
 
 	private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB");
+
+	private static final Pattern NMT_DIFF = Pattern
+		.compile("(?m)^-\\s+([A-Za-z][A-Za-z ]*?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=\\d+KB ([+-]\\d+)KB\\)");
 
 	private Jcmd() {
 	}
@@ -60,6 +65,32 @@ final class Jcmd {
 					+ "was the JVM started with -XX:NativeMemoryTracking=summary?");
 		}
 		return (Long.parseLong(total.group(2)) - Long.parseLong(heap.group(2))) * 1024;
+	}
+
+	/**
+	 * Takes Native Memory Tracking's baseline, for {@link #nativeGrowth(long)}.
+	 * @param pid the JVM, started with {@code -XX:NativeMemoryTracking=summary}
+	 */
+	static void nativeBaseline(long pid) {
+		run(pid, "VM.native_memory", "baseline");
+	}
+
+	/**
+	 * Returns, per Native Memory Tracking category, how much more is committed than at the
+	 * baseline, largest change first.
+	 * @param pid the JVM
+	 * @return the categories whose committed memory changed, with the change in bytes
+	 */
+	static Map<String, Long> nativeGrowth(long pid) {
+		Matcher matcher = NMT_DIFF.matcher(run(pid, "VM.native_memory", "summary.diff"));
+		Map<String, Long> growth = new LinkedHashMap<>();
+		while (matcher.find()) {
+			growth.put(matcher.group(1).trim(), Long.parseLong(matcher.group(2)) * 1024);
+		}
+		return growth.entrySet()
+			.stream()
+			.sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
+			.collect(LinkedHashMap::new, (map, entry) -> map.put(entry.getKey(), entry.getValue()), Map::putAll);
 	}
 
 	static String run(long pid, String... command) {

@@ -17,7 +17,7 @@ import io.asyncipc.transport.unix.UnixSocketTransport;
  * {@code kill -9} and measured through {@code /proc}: an AsyncIPC echo server with the default
  * options on the socket path it is given.
  * <p>
- * It prints {@code @ready} once it listens, then answers commands on its standard input, one
+ * It prints {@code @ready <System.nanoTime()>} once it listens, then answers commands on its standard input, one
  * line each: {@code heap} (collects, then prints {@code @heap <used bytes>}), {@code conns}
  * ({@code @conns <open connections>}). It stops its endpoint and exits when its input ends.
  * Its own log goes to standard error.
@@ -35,7 +35,9 @@ public final class ReliabilityServer {
 			}
 		});
 		server.start();
-		System.out.println(ChildOutput.REPLY + "ready");
+		// System.nanoTime() reads the machine's monotonic clock on Linux, so the runner can
+		// compare it with its own: it learns when the server listened, not when it heard so.
+		System.out.println(ChildOutput.REPLY + "ready " + System.nanoTime());
 		BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String command;
 		while ((command = input.readLine()) != null) {

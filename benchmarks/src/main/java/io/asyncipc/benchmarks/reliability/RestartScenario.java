@@ -39,31 +39,32 @@ final class RestartScenario {
 		List<Double> afterKill = new ArrayList<>();
 		List<Double> restartTimes = new ArrayList<>();
 		int missed = 0;
-		Phase phase = new Phase(connectedPhase);
+		Phase phase = new Phase();
 		try {
 			for (int i = 0; i < this.clients; i++) {
 				all.add(new RestartClient(socket));
 			}
 			awaitReconnect(all, 0, 30);
-			sender.scheduleAtFixedRate(() -> all.forEach((client) -> client.send(phase.current)), 0, 5,
+			// A send is an outage send if its client has not reconnected since the last kill.
+			sender.scheduleAtFixedRate(() -> all.forEach((client) -> client
+				.send((client.connectedAt() < phase.killedAt) ? outagePhase : connectedPhase)), 0, 5,
 					TimeUnit.MILLISECONDS);
 			for (int cycle = 0; cycle < this.cycles; cycle++) {
 				Thread.sleep(OUTAGE_MILLIS);
 				long killedAt = System.nanoTime();
-				phase.current = outagePhase;
+				phase.killedAt = killedAt;
 				server.kill();
 				Thread.sleep(OUTAGE_MILLIS);
 				long restarting = System.nanoTime();
 				server = ServerProcess.echo(socket);
-				long readyAt = System.nanoTime();
-				restartTimes.add((readyAt - restarting) / 1e6);
-				if (!awaitReconnect(all, readyAt, 30)) {
+				long listeningAt = server.listeningAt();
+				restartTimes.add((listeningAt - restarting) / 1e6);
+				if (!awaitReconnect(all, killedAt, 30)) {
 					missed++;
 				}
-				phase.current = connectedPhase;
 				for (RestartClient client : all) {
-					if (client.connectedAt() > readyAt) {
-						afterReady.add((client.connectedAt() - readyAt) / 1e6);
+					if (client.connectedAt() > killedAt) {
+						afterReady.add((client.connectedAt() - listeningAt) / 1e6);
 						afterKill.add((client.connectedAt() - killedAt) / 1e6);
 					}
 				}
@@ -79,17 +80,18 @@ final class RestartScenario {
 			long succeeded = all.stream().mapToLong(RestartClient::succeeded).sum();
 			long failed = all.stream().mapToLong(RestartClient::failed).sum();
 			long echoes = all.stream().mapToLong(RestartClient::echoes).sum();
-			figures.add("server restart (new JVM until it listens): median %.0f ms, max %.0f ms", median(restartTimes),
+			figures.add("server restart (from starting the new JVM until it listened): median %.0f ms, max %.0f ms", median(restartTimes),
 					max(restartTimes));
-			figures.add("**reconnect after the new server listens: median %.0f ms, max %.0f ms** (%d reconnects; "
+			figures.add("**reconnect after the new server listened: median %.0f ms, max %.0f ms** (%d reconnects; "
 					+ "default backoff 100 ms doubling to 5 s, with jitter)", median(afterReady), max(afterReady),
 					afterReady.size());
 			figures.add("reconnect after the kill (outage %d ms + restart + reconnect): median %.0f ms, max %.0f ms",
 					OUTAGE_MILLIS, median(afterKill), max(afterKill));
-			figures.add("sends while connected: %,d, of which %,d succeeded and %,d failed",
+			figures.add("sends while connected (before the kill, or after the client reconnected): %,d, of which %,d succeeded and %,d failed",
 					connectedPhase.sent.get(), connectedPhase.succeeded.get(), connectedPhase.failed.get());
-			figures.add("**sends during the outages: %,d, of which %,d failed visibly (PipeClosedException) and %,d "
-					+ "succeeded** (handed to the OS before the client saw the close)", outagePhase.sent.get(),
+			figures.add("**sends during the outages (from the kill until that client reconnected): %,d, of which %,d "
+					+ "failed visibly (PipeClosedException) and %,d succeeded** (handed to the OS before the client "
+					+ "saw the close)", outagePhase.sent.get(),
 					outagePhase.failed.get(), outagePhase.succeeded.get());
 			figures.add("all sends: %,d succeeded + %,d failed, **%d never completed** (10 s after the last send)",
 					succeeded, failed, pending);
@@ -138,15 +140,11 @@ final class RestartScenario {
 	}
 
 	/**
-	 * Which phase a send is counted in: set by the runner, read by the sending thread.
+	 * When the server was last killed: set by the runner, read by the sending thread.
 	 */
 	private static final class Phase {
 
-		volatile RestartClient.Outcomes current;
-
-		Phase(RestartClient.Outcomes initial) {
-			this.current = initial;
-		}
+		volatile long killedAt = Long.MIN_VALUE;
 
 	}
 

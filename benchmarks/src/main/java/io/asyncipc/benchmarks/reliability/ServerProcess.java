@@ -28,6 +28,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private final int httpPort;
 
+	private long listeningAt;
+
 	private ServerProcess(List<String> command, int httpPort) throws IOException {
 		this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		this.output = new ChildOutput(this.process.getInputStream(), "server-" + this.process.pid());
@@ -48,10 +50,11 @@ final class ServerProcess implements AutoCloseable {
 		command.add(socket.toString());
 		ServerProcess server = new ServerProcess(command, -1);
 		String ready = server.output.nextReply(60);
-		if (!"ready".equals(ready)) {
+		if (!ready.startsWith("ready ")) {
 			server.kill();
 			throw new IllegalStateException("the echo server did not start: " + ready);
 		}
+		server.listeningAt = Long.parseLong(ready.substring("ready ".length()));
 		return server;
 	}
 
@@ -98,6 +101,15 @@ final class ServerProcess implements AutoCloseable {
 		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
 		command.addAll(List.of(jvmArguments));
 		return command;
+	}
+
+	/**
+	 * Returns when the echo server listened, by {@link System#nanoTime()}: the same monotonic
+	 * clock in every JVM of this machine on Linux.
+	 * @return the server's time of listening
+	 */
+	long listeningAt() {
+		return this.listeningAt;
 	}
 
 	long pid() {
