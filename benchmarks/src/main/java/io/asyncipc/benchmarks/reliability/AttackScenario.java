@@ -5,8 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * (e) The attacks of issue 8 against the Spring Boot sample application with
@@ -23,20 +26,55 @@ final class AttackScenario {
 
 	private static final int SIXTEEN_MIB = 16 * 1024 * 1024;
 
+	private static final long MAX_HEAP = 512L * 1024 * 1024;
+
+	/**
+	 * What the live heap may hold above the inbound budget while an attack holds on: what one
+	 * read of each connection may add, and the application's own garbage that survives a GC.
+	 */
+	private static final long HEAP_SLACK = 32L * 1024 * 1024;
+
+	private static final Pattern BUDGET = Pattern.compile("asyncipc\\.max-inbound-memory=(\\d+)([KMG]B|B?)",
+			Pattern.CASE_INSENSITIVE);
+
 	private final String classpath;
 
 	private final boolean small;
 
 	private final List<String> properties;
 
+	private final long budget;
+
 	AttackScenario(String classpath, boolean small, List<String> properties) {
 		this.classpath = classpath;
 		this.small = small;
 		this.properties = properties;
+		this.budget = inboundBudget(properties);
+	}
+
+	/**
+	 * Returns the inbound memory budget the sample runs with: {@code asyncipc.max-inbound-memory}
+	 * if given (in bytes, or with KB, MB or GB), otherwise its default, a quarter of the heap.
+	 */
+	private static long inboundBudget(List<String> properties) {
+		for (String property : properties) {
+			Matcher matcher = BUDGET.matcher(property);
+			if (matcher.matches()) {
+				long amount = Long.parseLong(matcher.group(1));
+				return switch (matcher.group(2).toUpperCase(Locale.ROOT)) {
+					case "KB" -> amount * 1024;
+					case "MB" -> amount * 1024 * 1024;
+					case "GB" -> amount * 1024 * 1024 * 1024;
+					default -> amount;
+				};
+			}
+		}
+		return MAX_HEAP / 4;
 	}
 
 	Figures run(Path directory) throws Exception {
-		Figures figures = new Figures("(e) attacks on the Spring Boot sample, -Xmx512m"
+		Figures figures = new Figures("(e) attacks on the Spring Boot sample, -Xmx512m, inbound budget "
+				+ Figures.mib(this.budget)
 				+ (this.properties.isEmpty() ? "" : ", " + String.join(", ", this.properties)));
 		Path socket = directory.resolve("e.sock");
 		bigHeaders(figures, socket, this.small ? 50 : 200, this.small ? 3 : 10);
@@ -178,26 +216,40 @@ final class AttackScenario {
 		return closed;
 	}
 
-	private static void outcome(Figures figures, String name, ServerProcess server, SampleProbe probe, long baseline,
+	private void outcome(Figures figures, String name, ServerProcess server, SampleProbe probe, long baseline,
 			long legit) throws Exception {
 		boolean alive = server.isAlive();
 		boolean up = alive && server.healthUp();
 		boolean oom = server.output().sawOutOfMemory();
-		long after = alive ? Jcmd.heapUsedAfterGc(server.pid()) : -1;
+		long after = -1;
+		if (alive && !oom) {
+			try {
+				after = Jcmd.heapUsedAfterGc(server.pid());
+			}
+			catch (IllegalStateException ex) {
+				// Reported as "-" below.
+			}
+		}
 		figures.add("%s: server %s, health %s (%d of %d samples not UP), %s; heap %s before, **%s peak** (sampled "
-				+ "every 0.5 s), %s after a GC; legitimate client %s", name, alive ? "up" : "**DEAD**",
+				+ "every 0.5 s), **%s after a GC** (e1, e3: attackers still connected); legitimate client %s", name, alive ? "up" : "**DEAD**",
 				up ? "UP" : "**not UP**", probe.samplesNotUp(), probe.samples(),
 				oom ? "**OutOfMemoryError logged**" : "no OutOfMemoryError", Figures.mib(baseline),
-				Figures.mib(probe.peakHeap()), alive ? Figures.mib(after) : "-",
+				Figures.mib(probe.peakHeap()), (after >= 0) ? Figures.mib(after) : "-",
 				(legit >= 0) ? "served in " + legit + " ms" : "**not served**");
 		figures.check(alive, "%s: the server died", name);
 		figures.check(up, "%s: health is not UP", name);
 		figures.check(probe.samplesNotUp() == 0, "%s: health was not UP in %d samples", name, probe.samplesNotUp());
 		figures.check(!oom, "%s: OutOfMemoryError", name);
 		figures.check(legit >= 0, "%s: a legitimate client was not served", name);
-		if (!alive || oom) {
+		figures.check(after >= 0 && after <= baseline + this.budget + HEAP_SLACK,
+				"%s: the live heap (%s) is above the inbound budget (%s) plus %s over the %s before the attack", name,
+				(after >= 0) ? Figures.mib(after) : "unknown", Figures.mib(this.budget), Figures.mib(HEAP_SLACK),
+				Figures.mib(baseline));
+		if (!up || oom) {
 			figures.add("%s: the server's last output: `%s`", name,
 					server.output().tail().lines().filter((line) -> !line.isBlank()).reduce((a, b) -> b).orElse(""));
+			// A JVM out of memory may ignore SIGTERM: do not wait for it.
+			server.kill();
 		}
 	}
 

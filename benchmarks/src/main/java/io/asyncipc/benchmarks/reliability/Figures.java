@@ -26,7 +26,10 @@ final class Figures {
 	 * @param arguments its arguments
 	 */
 	void add(String format, Object... arguments) {
-		this.lines.add(String.format(Locale.ROOT, format, arguments));
+		String line = String.format(Locale.ROOT, format, arguments);
+		this.lines.add(line);
+		// Progress for the runner's log, in case a scenario never ends.
+		System.err.println(this.title + ": " + line);
 	}
 
 	/**

@@ -1,7 +1,8 @@
 package io.asyncipc.benchmarks.reliability;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ final class Jcmd {
 
 	private static final Pattern NMT_DIFF = Pattern
 		.compile("(?m)^-\\s+([A-Za-z][A-Za-z ]*?) \\(reserved=\\d+KB(?: [+-]\\d+KB)?, committed=\\d+KB ([+-]\\d+)KB\\)");
+
+	private static final long TIMEOUT_SECONDS = 20;
 
 	private Jcmd() {
 	}
@@ -98,14 +101,22 @@ final class Jcmd {
 		line[0] = "jcmd";
 		line[1] = Long.toString(pid);
 		System.arraycopy(command, 0, line, 2, command.length);
+		Path output = null;
 		try {
-			Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-			byte[] output = process.getInputStream().readAllBytes();
-			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed on " + pid + ": "
-						+ new String(output, StandardCharsets.UTF_8));
+			// Into a file, not a pipe: a JVM out of memory may never answer, and then the
+			// runner gives up on jcmd after the timeout instead of blocking on its output.
+			output = Files.createTempFile("jcmd", ".txt");
+			Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+			if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("jcmd " + String.join(" ", command) + " got no answer from " + pid
+						+ " within " + TIMEOUT_SECONDS + " s");
 			}
-			return new String(output, StandardCharsets.UTF_8);
+			String text = Files.readString(output);
+			if (process.exitValue() != 0) {
+				throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed on " + pid + ": " + text);
+			}
+			return text;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("could not run jcmd (is it on the PATH?): " + ex.getMessage(), ex);
@@ -113,6 +124,11 @@ final class Jcmd {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while running jcmd", ex);
+		}
+		finally {
+			if (output != null) {
+				output.toFile().delete();
+			}
 		}
 	}
 
