@@ -14,6 +14,13 @@ public enum DisconnectReason {
 	/** The peer broke the wire format, for example by announcing a frame above the maximum size. */
 	PROTOCOL_ERROR,
 
+	/**
+	 * This side closed the connection because a limit ran out: the peer did not finish a message
+	 * within {@link PipeOptions#frameTimeout()}, or the connection was idle longer than
+	 * {@link PipeOptions#idleTimeout()}.
+	 */
+	TIMED_OUT,
+
 	/** This side closed the connection through {@link PipeConnection#close()}. */
 	LOCAL_CLOSE,
 

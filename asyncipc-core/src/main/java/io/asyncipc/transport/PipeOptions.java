@@ -24,6 +24,12 @@ public final class PipeOptions {
 	/** The default outbound queue limit: 64 MiB per connection. */
 	public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
+	/** The default limit of connections a server holds at once: 1,024. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+	/** The default time a peer has to finish a message it started: 30 seconds, as Kestrel's header timeout. */
+	public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
+
 	private static final PipeOptions DEFAULTS = builder().build();
 
 	private final int maxMessageSize;
@@ -38,6 +44,14 @@ public final class PipeOptions {
 
 	private final int backlog;
 
+	private final int maxConnections;
+
+	private final Duration frameTimeout;
+
+	private final Duration idleTimeout;
+
+	private final InboundMemoryBudget inboundBudget;
+
 	private final Executor dispatchExecutor;
 
 	private final boolean daemonThreads;
@@ -49,6 +63,10 @@ public final class PipeOptions {
 		this.reconnectMaxBackoff = builder.reconnectMaxBackoff;
 		this.ioThreads = builder.ioThreads;
 		this.backlog = builder.backlog;
+		this.maxConnections = builder.maxConnections;
+		this.frameTimeout = builder.frameTimeout;
+		this.idleTimeout = builder.idleTimeout;
+		this.inboundBudget = builder.inboundBudget;
 		this.dispatchExecutor = builder.dispatchExecutor;
 		this.daemonThreads = builder.daemonThreads;
 	}
@@ -121,6 +139,42 @@ public final class PipeOptions {
 	}
 
 	/**
+	 * Returns how many connections a server holds at once. A client above it is closed as soon
+	 * as it is accepted, and reported to {@link PipeHandler#onPeerRejected}.
+	 * @return the connection limit
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Returns how long a peer may take from the first byte of a message to its last while this
+	 * side reads. A connection that takes longer is closed with {@link DisconnectReason#TIMED_OUT}:
+	 * that ends connections which send part of a frame and then hold it open.
+	 * @return the frame-completion timeout
+	 */
+	public Duration frameTimeout() {
+		return this.frameTimeout;
+	}
+
+	/**
+	 * Returns how long a connection may go without reading or writing a byte before it is closed
+	 * with {@link DisconnectReason#TIMED_OUT}; {@link Duration#ZERO}, the default, for no limit.
+	 * @return the idle timeout, or zero
+	 */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	/**
+	 * Returns the heap that received messages of all connections sharing it may hold.
+	 * @return the inbound memory budget; {@link InboundMemoryBudget#processWide()} by default
+	 */
+	public InboundMemoryBudget inboundBudget() {
+		return this.inboundBudget;
+	}
+
+	/**
 	 * Returns the executor that runs the handler, or {@code null} to run it inline on the
 	 * I/O thread. On an executor each connection's events still run in order, one at a time.
 	 * @return the dispatch executor, or {@code null} for inline dispatch
@@ -149,6 +203,10 @@ public final class PipeOptions {
 		builder.reconnectMaxBackoff = this.reconnectMaxBackoff;
 		builder.ioThreads = this.ioThreads;
 		builder.backlog = this.backlog;
+		builder.maxConnections = this.maxConnections;
+		builder.frameTimeout = this.frameTimeout;
+		builder.idleTimeout = this.idleTimeout;
+		builder.inboundBudget = this.inboundBudget;
 		builder.dispatchExecutor = this.dispatchExecutor;
 		builder.daemonThreads = this.daemonThreads;
 		return builder;
@@ -170,6 +228,14 @@ public final class PipeOptions {
 		private int ioThreads = 1;
 
 		private int backlog = DEFAULT_BACKLOG;
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+		private Duration frameTimeout = DEFAULT_FRAME_TIMEOUT;
+
+		private Duration idleTimeout = Duration.ZERO;
+
+		private InboundMemoryBudget inboundBudget = InboundMemoryBudget.processWide();
 
 		private Executor dispatchExecutor;
 
@@ -249,6 +315,58 @@ public final class PipeOptions {
 				throw new IllegalArgumentException("the listen backlog must be at least 1, got " + clients);
 			}
 			this.backlog = clients;
+			return this;
+		}
+
+		/**
+		 * Sets how many connections a server holds at once.
+		 * @param connections at least 1
+		 * @return this builder
+		 */
+		public Builder maxConnections(int connections) {
+			if (connections < 1) {
+				throw new IllegalArgumentException("the connection limit must be at least 1, got " + connections);
+			}
+			this.maxConnections = connections;
+			return this;
+		}
+
+		/**
+		 * Sets how long a peer may take from the first byte of a message to its last.
+		 * @param timeout positive
+		 * @return this builder
+		 */
+		public Builder frameTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("the frame timeout must be positive, got " + timeout);
+			}
+			this.frameTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may go without reading or writing a byte.
+		 * @param timeout positive, or {@link Duration#ZERO} for no limit
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative()) {
+				throw new IllegalArgumentException("the idle timeout must not be negative, got " + timeout);
+			}
+			this.idleTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets the heap budget for received messages, shared by all endpoints given the same
+		 * budget.
+		 * @param budget the budget
+		 * @return this builder
+		 */
+		public Builder inboundBudget(InboundMemoryBudget budget) {
+			this.inboundBudget = Objects.requireNonNull(budget, "budget");
 			return this;
 		}
 

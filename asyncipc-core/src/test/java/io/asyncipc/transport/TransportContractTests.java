@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -328,6 +329,63 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			.thenCompose((first) -> connection.send("second".getBytes()));
 		assertThat(chained).succeedsWithin(5, TimeUnit.SECONDS).extracting(SendResult::bytes).isEqualTo(6);
 		await().atMost(5, TimeUnit.SECONDS).until(() -> serverHandler.messageCount() == 2);
+	}
+
+	@Test
+	void aClientAboveMaxConnectionsIsClosedAtOnceAndReportedUntilASlotFrees() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler();
+		PipeEndpoint server = server(PipeOptions.builder().maxConnections(2).build(), serverHandler);
+		RecordingHandler firstHandler = new RecordingHandler();
+		PipeEndpoint first = client(firstHandler);
+		RecordingHandler secondHandler = new RecordingHandler();
+		client(secondHandler);
+		awaitConnection(firstHandler);
+		awaitConnection(secondHandler);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> server.connections().size() == 2);
+		RecordingHandler thirdHandler = new RecordingHandler();
+		client(thirdHandler);
+		String rejection = serverHandler.rejections.poll(10, TimeUnit.SECONDS);
+		assertThat(rejection).contains("holds 2 connections, its maximum").contains("asyncipc.max-connections");
+		assertThat(server.connections()).hasSize(2);
+		assertThat(serverHandler.connected).as("connections the server opened").hasSize(2);
+		serverHandler.connected.clear();
+		first.stop(Duration.ofSeconds(5));
+		PipeConnection third = serverHandler.connected.poll(20, TimeUnit.SECONDS);
+		assertThat(third).as("the third client, once a slot freed").isNotNull();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> server.connections().size() == 2);
+		assertThat(third.send("admitted".getBytes(StandardCharsets.UTF_8))).succeedsWithin(5, TimeUnit.SECONDS);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> thirdHandler.messageCount() == 1);
+	}
+
+	@Test
+	void anIdleConnectionIsClosedByTheIdleTimeoutAndABusyOneIsNot() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler().echoing();
+		server(PipeOptions.builder().idleTimeout(Duration.ofMillis(400)).build(), serverHandler);
+		RecordingHandler busyHandler = new RecordingHandler();
+		client(busyHandler);
+		PipeConnection busy = awaitConnection(busyHandler);
+		String busyOnServer = awaitConnection(serverHandler).id();
+		RecordingHandler idleHandler = new RecordingHandler();
+		client(idleHandler);
+		PipeConnection idle = awaitConnection(idleHandler);
+		ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+		try {
+			// Busy for three idle timeouts: a message every 100 ms, each echoed.
+			sender.scheduleAtFixedRate(() -> busy.send(new byte[] { 1 }), 0, 100, TimeUnit.MILLISECONDS);
+			RecordingHandler.Disconnect disconnect = serverHandler.disconnected.poll(10, TimeUnit.SECONDS);
+			assertThat(disconnect).isNotNull();
+			assertThat(disconnect.connection().id()).isNotEqualTo(busyOnServer);
+			assertThat(disconnect.reason()).isEqualTo(DisconnectReason.TIMED_OUT);
+			assertThat(disconnect.cause()).hasMessageContaining("idle for").hasMessageContaining("asyncipc.idle-timeout");
+			await().atMost(10, TimeUnit.SECONDS).until(() -> !idle.isOpen());
+			await().atMost(10, TimeUnit.SECONDS).until(() -> busyHandler.messageCount() >= 12);
+			assertThat(busy.isOpen()).isTrue();
+			assertThat(serverHandler.disconnected).extracting((closed) -> closed.connection().id())
+				.doesNotContain(busyOnServer);
+		}
+		finally {
+			sender.shutdownNow();
+		}
 	}
 
 	@Test

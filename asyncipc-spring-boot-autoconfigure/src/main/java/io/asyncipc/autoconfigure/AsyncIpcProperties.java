@@ -55,6 +55,32 @@ public class AsyncIpcProperties {
 	 */
 	private int backlog = 512;
 
+	/**
+	 * Most connections a server holds at once. A client above it is closed as soon as it is
+	 * accepted, and reported with a PipePeerRejectedEvent.
+	 */
+	private int maxConnections = 1024;
+
+	/**
+	 * Longest a peer may take from the first byte of a message to its last. A connection that
+	 * takes longer is closed (reason TIMED_OUT): that ends peers which send part of a frame and
+	 * hold it open. Time during which this side stopped reading does not count.
+	 */
+	private Duration frameTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Longest a connection may go without reading or writing a byte before it is closed
+	 * (reason TIMED_OUT). 0, the default, for no limit.
+	 */
+	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * Heap that received messages of all connections together may hold: frames still arriving
+	 * and messages waiting for a listener. A connection that finds it spent stops reading until
+	 * it has room again. Default: a quarter of the maximum heap, shared by the whole process.
+	 */
+	private DataSize maxInboundMemory;
+
 	private final Reconnect reconnect = new Reconnect();
 
 	private final Client client = new Client();
@@ -107,6 +133,38 @@ public class AsyncIpcProperties {
 
 	public void setBacklog(int backlog) {
 		this.backlog = backlog;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public Duration getFrameTimeout() {
+		return this.frameTimeout;
+	}
+
+	public void setFrameTimeout(Duration frameTimeout) {
+		this.frameTimeout = frameTimeout;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public DataSize getMaxInboundMemory() {
+		return this.maxInboundMemory;
+	}
+
+	public void setMaxInboundMemory(DataSize maxInboundMemory) {
+		this.maxInboundMemory = maxInboundMemory;
 	}
 
 	public int getIoThreads() {

@@ -2,6 +2,7 @@ package io.asyncipc.autoconfigure;
 
 import java.util.concurrent.Executor;
 
+import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
@@ -89,6 +90,16 @@ final class PipeSettings {
 						properties.getReconnect().getMaxBackoff()));
 		apply("asyncipc.io-threads", properties.getIoThreads(), () -> builder.ioThreads(properties.getIoThreads()));
 		apply("asyncipc.backlog", properties.getBacklog(), () -> builder.backlog(properties.getBacklog()));
+		apply("asyncipc.max-connections", properties.getMaxConnections(),
+				() -> builder.maxConnections(properties.getMaxConnections()));
+		apply("asyncipc.frame-timeout", properties.getFrameTimeout(),
+				() -> builder.frameTimeout(properties.getFrameTimeout()));
+		apply("asyncipc.idle-timeout", properties.getIdleTimeout(),
+				() -> builder.idleTimeout(properties.getIdleTimeout()));
+		if (properties.getMaxInboundMemory() != null) {
+			apply("asyncipc.max-inbound-memory", properties.getMaxInboundMemory(),
+					() -> builder.inboundBudget(InboundMemoryBudget.ofBytes(properties.getMaxInboundMemory().toBytes())));
+		}
 		builder.dispatchExecutor(listenerExecutor);
 		PipeOptions[] built = new PipeOptions[1];
 		apply("asyncipc.max-queued-bytes", properties.getMaxQueuedBytes(), () -> built[0] = builder.build());

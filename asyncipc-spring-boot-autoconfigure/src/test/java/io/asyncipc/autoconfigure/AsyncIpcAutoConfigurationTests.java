@@ -1,13 +1,18 @@
 package io.asyncipc.autoconfigure;
 
+import java.time.Duration;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.transport.InboundMemoryBudget;
+import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.TestNames;
 import io.asyncipc.transport.unix.UnixSocketTransport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -108,6 +113,46 @@ class AsyncIpcAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("asyncipc.backlog")
 				.hasMessageContaining("the listen backlog must be at least 1, got 0"));
+	}
+
+	@Test
+	void limitsAreBoundFromProperties() {
+		this.runner
+			.withPropertyValues("asyncipc.max-connections=7", "asyncipc.frame-timeout=2s", "asyncipc.idle-timeout=5m",
+					"asyncipc.max-inbound-memory=32MB")
+			.run((context) -> {
+				PipeOptions options = PipeSettings.options(context.getBean(AsyncIpcProperties.class), null);
+				assertThat(options.maxConnections()).isEqualTo(7);
+				assertThat(options.frameTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(options.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(options.inboundBudget().limit()).isEqualTo(32L * 1024 * 1024);
+			});
+	}
+
+	@Test
+	void withoutPropertiesTheLimitsAreTheTransportDefaults() {
+		this.runner.run((context) -> {
+			PipeOptions options = PipeSettings.options(context.getBean(AsyncIpcProperties.class), null);
+			assertThat(options.maxConnections()).isEqualTo(PipeOptions.DEFAULT_MAX_CONNECTIONS);
+			assertThat(options.frameTimeout()).isEqualTo(PipeOptions.DEFAULT_FRAME_TIMEOUT);
+			assertThat(options.idleTimeout()).isZero();
+			assertThat(options.inboundBudget()).isSameAs(InboundMemoryBudget.processWide());
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			asyncipc.max-connections=0      | asyncipc.max-connections    | the connection limit must be at least 1, got 0
+			asyncipc.frame-timeout=0s       | asyncipc.frame-timeout      | the frame timeout must be positive, got PT0S
+			asyncipc.idle-timeout=-1s       | asyncipc.idle-timeout       | the idle timeout must not be negative, got PT-1S
+			asyncipc.max-inbound-memory=1KB | asyncipc.max-inbound-memory | must be at least 1 MiB, got 1024 bytes
+			""")
+	void aBadLimitFailsAtStartupNamingTheProperty(String property, String name, String message) {
+		this.runner.withPropertyValues(property)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining(name)
+				.hasMessageContaining(message));
 	}
 
 	@Test

@@ -8,11 +8,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.asyncipc.transport.DisconnectReason;
+import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.MessageTooLargeException;
 import io.asyncipc.transport.OutboundQueueFullException;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.SendResult;
@@ -28,7 +30,13 @@ import org.slf4j.LoggerFactory;
  * reports them with {@link #bytesWritten(long)}, detaches the messages written with
  * {@link #detachWritten()} while it is still the only writer, and then calls
  * {@link #completeWritten()}; it calls {@link #deliver(byte[])} for each whole message
- * it reads. It calls {@link #settleOutbound()} as the last writer, once closed.
+ * it reads, and {@link #readProgress(long)} after each read, with the bytes it holds of a message
+ * still arriving. It calls {@link #settleOutbound()} as the last writer, once closed.
+ * <p>
+ * Received memory is bounded twice: by {@link PipeOptions#maxQueuedBytes()} for this
+ * connection, and by the {@link InboundMemoryBudget} that it shares with others. A message
+ * waiting for the handler is charged what it really takes of the heap
+ * ({@link #inboundCost(int)}), and a message still arriving what its buffer takes.
  * <p>
  * Threads: send futures complete on this connection's I/O thread. Handler calls run on the
  * I/O thread with inline dispatch, or in order on the dispatch executor.
@@ -51,7 +59,41 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private final OutboundBuffer outbound;
 
+	/**
+	 * What a message waiting for its handler takes of the heap beside its payload: the array's
+	 * header, the dispatched task and its queue node, with compressed references. An empty
+	 * message is not free.
+	 */
+	static final int INBOUND_MESSAGE_OVERHEAD = 96;
+
+	/** Heap held by messages waiting for the handler, as charged by {@link #inboundCost(int)}. */
 	private final AtomicLong inboundBytes = new AtomicLong();
+
+	private final InboundMemoryBudget budget;
+
+	private final AtomicBoolean awaitingBudget = new AtomicBoolean();
+
+	private final Duration frameTimeout;
+
+	private final Duration idleTimeout;
+
+	/** Bytes held of the message still arriving, as last reported by the platform. */
+	private volatile long partialBytes;
+
+	/** When this side last read or wrote a byte, for the idle timeout. */
+	private volatile long lastActivity = System.nanoTime();
+
+	/** Messages read so far; I/O thread only. */
+	private long messagesRead;
+
+	/** When the message still arriving started, or 0 between messages; I/O thread only. */
+	private long frameStarted;
+
+	private long messagesReadAtFrameStart;
+
+	private IoThread.Timer frameTimer;
+
+	private IoThread.Timer idleTimer;
 
 	private final AtomicBoolean readingPaused = new AtomicBoolean();
 
@@ -90,6 +132,9 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		this.dispatcher = this.inline ? Runnable::run : new SerialExecutor(options.dispatchExecutor());
 		this.maxMessageSize = options.maxMessageSize();
 		this.maxQueuedBytes = options.maxQueuedBytes();
+		this.budget = options.inboundBudget();
+		this.frameTimeout = options.frameTimeout();
+		this.idleTimeout = options.idleTimeout();
 		this.outbound = new OutboundBuffer(this.id, frameOverhead, this.maxQueuedBytes, this::writabilityChanged);
 	}
 
@@ -168,7 +213,16 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * calls {@link #markClosed(DisconnectReason, Throwable)}.
 	 * @param reason why it is closed
 	 */
-	public abstract void close(DisconnectReason reason);
+	public final void close(DisconnectReason reason) {
+		close(reason, null);
+	}
+
+	/**
+	 * Closes the connection, on the I/O thread: at once when called there, else in a task.
+	 * @param reason why it is closed
+	 * @param cause the error behind it, or {@code null}
+	 */
+	protected abstract void close(DisconnectReason reason, Throwable cause);
 
 	@Override
 	public void close() {
@@ -198,6 +252,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * @return whether a message was written completely
 	 */
 	protected final boolean bytesWritten(long bytes) {
+		this.lastActivity = System.nanoTime();
 		return this.outbound.written(bytes);
 	}
 
@@ -225,24 +280,26 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	/**
 	 * Hands one whole received message to the handler, in order. With an executor, messages
-	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()}: above it the
-	 * connection stops reading, so the peer's sends back up rather than this process's memory;
-	 * it reads again once half of them were handled. Call on the I/O thread.
+	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()} and the
+	 * {@link InboundMemoryBudget}: above either the connection stops reading, so the peer's sends
+	 * back up rather than this process's memory. It reads again once half of the messages were
+	 * handled and the budget has room. Call on the I/O thread.
 	 * @param message the message
 	 */
 	protected final void deliver(byte[] message) {
+		this.messagesRead++;
 		if (this.inline) {
 			dispatch(() -> this.handler.onMessage(this, message), "message");
 			return;
 		}
-		long cost = OutboundMessage.cost(message.length);
+		long cost = inboundCost(message.length);
 		long waiting = this.inboundBytes.addAndGet(cost);
 		// Paused before the handler can see the message, so that the handler's resume is never lost.
-		boolean pause = waiting > this.maxQueuedBytes && this.readingPaused.compareAndSet(false, true);
-		if (pause) {
-			logger.debug("Connection {} on pipe '{}' pauses reading: {} bytes wait for the handler", this.id,
-					pipeName(), waiting);
-			pauseReading();
+		if (!this.budget.charge(cost)) {
+			pauseForBudget();
+		}
+		else if (waiting + this.partialBytes > this.maxQueuedBytes) {
+			pause("{} bytes wait for the handler", waiting);
 		}
 		dispatch(() -> {
 			try {
@@ -254,17 +311,156 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}, "message");
 	}
 
+	/**
+	 * Returns what a received message takes of the heap while it waits for its handler.
+	 * @param length the payload's length
+	 * @return the bytes charged for it
+	 */
+	static long inboundCost(int length) {
+		return INBOUND_MESSAGE_OVERHEAD + ((length + 7L) & ~7L);
+	}
+
+	/**
+	 * Reports a read: the bytes now held of a message still arriving (its buffer's size), which
+	 * are charged to the limits, and whether a message is in progress, which starts or keeps the
+	 * frame-completion timeout. Call on the I/O thread after each read that returned bytes.
+	 * @param heldBytes the bytes held of the message still arriving, {@code 0} between messages
+	 */
+	protected final void readProgress(long heldBytes) {
+		if (!isOpen()) {
+			return;
+		}
+		long now = System.nanoTime();
+		this.lastActivity = now;
+		long grown = heldBytes - this.partialBytes;
+		this.partialBytes = heldBytes;
+		if (grown > 0) {
+			if (!this.budget.charge(grown)) {
+				pauseForBudget();
+			}
+			else if (this.inboundBytes.get() + heldBytes > this.maxQueuedBytes) {
+				pause("{} bytes wait for the handler or arrive", this.inboundBytes.get() + heldBytes);
+			}
+		}
+		else if (grown < 0) {
+			this.budget.release(-grown);
+		}
+		if (heldBytes == 0 && !isMidMessage()) {
+			this.frameStarted = 0;
+		}
+		else if (this.frameStarted == 0 || this.messagesReadAtFrameStart != this.messagesRead) {
+			this.frameStarted = now;
+			this.messagesReadAtFrameStart = this.messagesRead;
+			if (this.frameTimer == null) {
+				this.frameTimer = ioThread().schedule(this::checkFrameTimeout, this.frameTimeout);
+			}
+		}
+	}
+
+	/**
+	 * Returns whether the platform has read part of a message, header bytes included, that has
+	 * not been delivered yet.
+	 * @return {@code true} in the middle of a message
+	 */
+	protected abstract boolean isMidMessage();
+
+	/**
+	 * Describes how much of the message still arriving was read, for errors.
+	 * @return a description such as "3 of 4 length bytes"
+	 */
+	protected abstract String describePartialMessage();
+
+	private void pause(String why, long bytes) {
+		if (this.readingPaused.compareAndSet(false, true)) {
+			logger.debug("Connection {} on pipe '{}' pauses reading: " + why, this.id, pipeName(), bytes);
+			pauseReading();
+		}
+	}
+
+	private void pauseForBudget() {
+		pause("the inbound memory budget is spent ({} bytes used)", this.budget.used());
+		if (this.awaitingBudget.compareAndSet(false, true)) {
+			this.budget.whenRoom(() -> {
+				this.awaitingBudget.set(false);
+				maybeResume();
+			});
+		}
+	}
+
 	private void handled(long cost) {
 		long waiting = this.inboundBytes.addAndGet(-cost);
-		if (waiting <= this.maxQueuedBytes / 2 && !this.shuttingDown && this.readingPaused.compareAndSet(true, false)) {
-			resumeReading();
-		}
+		this.budget.release(cost);
+		maybeResume();
 		if (waiting == 0) {
 			CompletableFuture<Void> future = this.inboundHandled;
 			if (future != null) {
 				future.complete(null);
 			}
 		}
+	}
+
+	/**
+	 * Reads again once the handler has caught up to half the limit and the budget has room.
+	 * Whatever a partial message holds does not keep reading paused: only reading can finish it.
+	 */
+	private void maybeResume() {
+		if (this.shuttingDown || !this.readingPaused.get() || this.inboundBytes.get() > this.maxQueuedBytes / 2) {
+			return;
+		}
+		if (!this.budget.hasRoom()) {
+			if (this.awaitingBudget.compareAndSet(false, true)) {
+				this.budget.whenRoom(() -> {
+					this.awaitingBudget.set(false);
+					maybeResume();
+				});
+			}
+			return;
+		}
+		if (this.readingPaused.compareAndSet(true, false)) {
+			resumeReading();
+		}
+	}
+
+	/**
+	 * Closes a connection whose peer started a message and has not finished it in time. Time
+	 * during which this side held reading back, because its handler was behind, does not count.
+	 */
+	private void checkFrameTimeout() {
+		this.frameTimer = null;
+		if (!isOpen() || this.frameStarted == 0) {
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.readingPaused.get() && (this.inboundBytes.get() > 0 || this.shuttingDown)) {
+			this.frameStarted = now;
+		}
+		long left = this.frameTimeout.toNanos() - (now - this.frameStarted);
+		if (left > 0) {
+			this.frameTimer = ioThread().schedule(this::checkFrameTimeout, Duration.ofNanos(left));
+			return;
+		}
+		close(DisconnectReason.TIMED_OUT, new PipeException("peer sent " + describePartialMessage()
+				+ " and did not finish the message within " + this.frameTimeout
+				+ "; raise asyncipc.frame-timeout (PipeOptions.frameTimeout) if it is that slow"));
+	}
+
+	private void checkIdleTimeout() {
+		this.idleTimer = null;
+		if (!isOpen()) {
+			return;
+		}
+		long now = System.nanoTime();
+		boolean busy = this.inboundBytes.get() > 0 || this.outbound.pendingBytes() > 0;
+		if (busy) {
+			this.lastActivity = now;
+		}
+		long left = this.idleTimeout.toNanos() - (now - this.lastActivity);
+		if (left > 0) {
+			this.idleTimer = ioThread().schedule(this::checkIdleTimeout, Duration.ofNanos(left));
+			return;
+		}
+		close(DisconnectReason.TIMED_OUT, new PipeException("connection was idle for " + this.idleTimeout
+				+ ", the limit set by asyncipc.idle-timeout (PipeOptions.idleTimeout)"));
 	}
 
 	/**
@@ -314,10 +510,21 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
+	 * Records that the connection could not be opened, so that it does not count against the
+	 * endpoint's connection limit. Call instead of {@link #opened()}, once.
+	 */
+	protected final void openFailed() {
+		this.endpoint.admissionReleased();
+	}
+
+	/**
 	 * Tells the handler that the connection is open. The endpoint lists it from now on.
 	 */
 	protected final void opened() {
 		this.endpoint.added(this);
+		if (!this.idleTimeout.isZero()) {
+			this.idleTimer = ioThread().schedule(this::checkIdleTimeout, this.idleTimeout);
+		}
 		dispatch(() -> this.handler.onConnected(this), "connected");
 	}
 
@@ -335,9 +542,13 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}
 		this.closeReason = reason;
 		this.closeCause = cause;
-		if (reason == DisconnectReason.PROTOCOL_ERROR || reason == DisconnectReason.IO_ERROR) {
-			logger.warn("Connection {} on pipe '{}' with {} closed: {}", this.id, pipeName(), this.peer,
-					(cause != null) ? cause.getMessage() : reason);
+		releaseTimersAndPartial();
+		boolean peersFault = reason == DisconnectReason.PROTOCOL_ERROR || reason == DisconnectReason.IO_ERROR
+				|| reason == DisconnectReason.TIMED_OUT;
+		long leftOut = peersFault ? this.endpoint.warnings().tryAcquire() : -1;
+		if (leftOut >= 0) {
+			logger.warn("Connection {} on pipe '{}' with {} closed: {}{}", this.id, pipeName(), this.peer,
+					(cause != null) ? cause.getMessage() : reason, LogRateLimiter.note(leftOut));
 		}
 		else {
 			logger.debug("Connection {} on pipe '{}' closed: {}", this.id, pipeName(), reason);
@@ -345,6 +556,26 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		dispatch(() -> this.handler.onDisconnected(this, reason, cause), "disconnected");
 		this.endpoint.removed(this, reason, cause);
 		return true;
+	}
+
+	/**
+	 * Gives back what the message still arriving held, and stops the timers. The messages that
+	 * wait for the handler give back theirs when handled.
+	 */
+	private void releaseTimersAndPartial() {
+		long held = this.partialBytes;
+		this.partialBytes = 0;
+		if (held > 0) {
+			this.budget.release(held);
+		}
+		if (this.frameTimer != null) {
+			this.frameTimer.cancel();
+			this.frameTimer = null;
+		}
+		if (this.idleTimer != null) {
+			this.idleTimer.cancel();
+			this.idleTimer = null;
+		}
 	}
 
 	/**
@@ -425,8 +656,11 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 				call.run();
 			}
 			catch (Throwable ex) {
-				logger.error("Handler failed on {} for connection {} on pipe '{}'; the connection stays open", what,
-						this.id, pipeName(), ex);
+				long leftOut = this.endpoint.handlerFailures().tryAcquire();
+				if (leftOut >= 0) {
+					logger.error("Handler failed on {} for connection {} on pipe '{}'; the connection stays open{}", what,
+							this.id, pipeName(), LogRateLimiter.note(leftOut), ex);
+				}
 			}
 		});
 	}

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -55,6 +56,15 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	private final String idPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
 
 	private final AtomicLong connectionSequence = new AtomicLong();
+
+	/** Warnings that a peer can cause, once per connection or attempt: at most ten per ten seconds. */
+	private final LogRateLimiter warnings = new LogRateLimiter(10, Duration.ofSeconds(10));
+
+	/** Handler failures, which a peer's messages can cause one per message: at most ten per ten seconds. */
+	private final LogRateLimiter handlerFailures = new LogRateLimiter(10, Duration.ofSeconds(10));
+
+	/** A server's clients admitted and not closed yet, for {@link PipeOptions#maxConnections()}. */
+	private final AtomicInteger admitted = new AtomicInteger();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -313,8 +323,59 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 * @param reason why it was refused
 	 */
 	protected final void rejected(PeerIdentity peer, String reason) {
-		logger.warn("Pipe '{}' refused peer {}: {}", this.name, peer, reason);
+		long leftOut = this.warnings.tryAcquire();
+		if (leftOut >= 0) {
+			logger.warn("Pipe '{}' refused peer {}: {}{}", this.name, peer, reason, LogRateLimiter.note(leftOut));
+		}
 		notifyHandler(() -> this.handler.onPeerRejected(this, peer, reason));
+	}
+
+	/**
+	 * Counts a client that a server accepted against {@link PipeOptions#maxConnections()}. Above
+	 * the limit the client is reported as rejected, and the caller closes it at once. An admitted
+	 * client counts until its connection closes, or until {@link #admissionReleased()} if it never
+	 * became a connection.
+	 * @param peer who it is
+	 * @return {@code true} if it may become a connection
+	 */
+	protected final boolean admit(PeerIdentity peer) {
+		int max = this.options.maxConnections();
+		while (true) {
+			int now = this.admitted.get();
+			if (now >= max) {
+				rejected(peer, "the pipe holds " + now + " connections, its maximum; raise asyncipc.max-connections "
+						+ "(PipeOptions.maxConnections) if that many clients are expected");
+				return false;
+			}
+			if (this.admitted.compareAndSet(now, now + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Gives back the admission of a client that did not become a connection.
+	 */
+	protected final void admissionReleased() {
+		if (this.role == PipeRole.SERVER) {
+			this.admitted.decrementAndGet();
+		}
+	}
+
+	/**
+	 * Returns the limiter for warnings that peers can cause.
+	 * @return the limiter
+	 */
+	LogRateLimiter warnings() {
+		return this.warnings;
+	}
+
+	/**
+	 * Returns the limiter for logs of handler failures.
+	 * @return the limiter
+	 */
+	LogRateLimiter handlerFailures() {
+		return this.handlerFailures;
 	}
 
 	String nextConnectionId() {
@@ -327,6 +388,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
 	void removed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
 		this.connections.remove(connection.id());
+		admissionReleased();
 		connectionClosed(connection, reason, cause);
 	}
 

@@ -7,14 +7,18 @@ import io.asyncipc.transport.PipeProtocolException;
 
 /**
  * Cuts a byte stream into messages: each is a 4-byte big-endian signed length, then that many
- * payload bytes. A frame's array is allocated only after its length has been checked against
- * the maximum.
+ * payload bytes. A frame's length is checked against the maximum, but its array is not
+ * allocated from it: the array grows as the payload arrives, so that a peer which announces a
+ * large frame and then sends nothing holds next to no memory.
  */
 final class FrameDecoder {
 
 	static final int HEADER_SIZE = 4;
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** The first array of a frame whose bytes have not arrived yet. */
+	private static final int MIN_CAPACITY = 1024;
 
 	private final int maxMessageSize;
 
@@ -47,9 +51,12 @@ final class FrameDecoder {
 					messages.accept(EMPTY);
 					continue;
 				}
-				this.body = new byte[this.length];
+				this.body = new byte[Math.min(this.length, Math.max(buffer.remaining(), MIN_CAPACITY))];
 			}
 			int count = Math.min(buffer.remaining(), this.length - this.bodyPosition);
+			if (this.bodyPosition + count > this.body.length) {
+				grow(this.bodyPosition + count);
+			}
 			buffer.get(this.body, this.bodyPosition, count);
 			this.bodyPosition += count;
 			if (this.bodyPosition == this.length) {
@@ -58,6 +65,21 @@ final class FrameDecoder {
 				messages.accept(message);
 			}
 		}
+	}
+
+	/**
+	 * Returns the bytes that the frame being read holds now: what its array takes.
+	 * @return the bytes held, {@code 0} between frames
+	 */
+	long bufferedBytes() {
+		return (this.body != null) ? this.body.length : 0;
+	}
+
+	private void grow(int needed) {
+		int capacity = (int) Math.min(this.length, Math.max(needed, 2L * this.body.length));
+		byte[] grown = new byte[capacity];
+		System.arraycopy(this.body, 0, grown, 0, this.bodyPosition);
+		this.body = grown;
 	}
 
 	/**

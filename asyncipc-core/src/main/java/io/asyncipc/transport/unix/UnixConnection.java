@@ -90,11 +90,13 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		catch (ClosedChannelException ex) {
 			logger.debug("Channel closed before it was registered", ex);
 			closeChannel();
+			openFailed();
 			return;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not register {} with I/O thread {}; closing it: {}", this, this.loop.name(), ex.toString());
 			closeChannel();
+			openFailed();
 			return;
 		}
 		opened();
@@ -166,13 +168,23 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	@Override
-	public void close(DisconnectReason reason) {
+	protected void close(DisconnectReason reason, Throwable cause) {
 		if (this.loop.inLoop()) {
-			closeNow(reason, null);
+			closeNow(reason, cause);
 		}
 		else {
-			this.loop.execute(() -> closeNow(reason, null));
+			this.loop.execute(() -> closeNow(reason, cause));
 		}
+	}
+
+	@Override
+	protected boolean isMidMessage() {
+		return this.decoder.isMidFrame();
+	}
+
+	@Override
+	protected String describePartialMessage() {
+		return this.decoder.describePartialFrame();
 	}
 
 	@Override
@@ -219,6 +231,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				}
 				buffer.flip();
 				this.decoder.decode(buffer, this::deliver);
+				if (isOpen()) {
+					readProgress(this.decoder.bufferedBytes());
+				}
 				if (!isOpen() || isReadingPaused() || buffer.limit() < buffer.capacity()) {
 					return;
 				}

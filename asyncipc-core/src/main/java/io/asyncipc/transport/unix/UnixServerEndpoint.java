@@ -181,11 +181,15 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 	 * on the way, the socket is closed, so that no descriptor leaks and the peer sees the end.
 	 */
 	private void accepted(SocketChannel channel) {
+		PeerIdentity peer = admittedPeer(channel);
+		if (peer == null) {
+			return;
+		}
+		if (!admit(peer)) {
+			closeQuietly(channel);
+			return;
+		}
 		try {
-			PeerIdentity peer = admittedPeer(channel);
-			if (peer == null) {
-				return;
-			}
 			this.acceptedHook.accept(channel);
 			channel.configureBlocking(false);
 			EventLoop loop = this.loops.get(this.nextLoop);
@@ -200,6 +204,7 @@ final class UnixServerEndpoint extends AbstractPipeEndpoint implements IoHandler
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(channel);
+			admissionReleased();
 			logger.warn("Pipe '{}' closed a client it had accepted, because setting up its connection failed: {}",
 					name(), ex.toString());
 			logger.debug("Setting up a connection of pipe '{}' failed", name(), ex);

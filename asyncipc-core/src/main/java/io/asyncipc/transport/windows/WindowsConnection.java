@@ -120,11 +120,6 @@ final class WindowsConnection extends AbstractPipeConnection {
 		writeNext();
 	}
 
-	@Override
-	public void close(DisconnectReason reason) {
-		close(reason, null);
-	}
-
 	private void readNext(Memory buffer, int length) {
 		if (this.closing) {
 			return;
@@ -143,6 +138,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 		if (error == 0) {
 			byte[] message = take(bytes);
 			deliver(message);
+			readProgress(0);
 			if (isReadingPaused()) {
 				this.readIdle = true;
 			}
@@ -156,6 +152,16 @@ final class WindowsConnection extends AbstractPipeConnection {
 		else {
 			readFailed(error);
 		}
+	}
+
+	@Override
+	protected boolean isMidMessage() {
+		return this.partial != null;
+	}
+
+	@Override
+	protected String describePartialMessage() {
+		return this.partialLength + " bytes of a message";
 	}
 
 	@Override
@@ -188,6 +194,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 			return;
 		}
 		append(bytes, (int) total);
+		readProgress(this.partial.length);
 		if (remaining <= 0) {
 			readNext(this.readChunk, CHUNK);
 		}
@@ -356,7 +363,8 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 	}
 
-	private void close(DisconnectReason reason, Throwable cause) {
+	@Override
+	protected void close(DisconnectReason reason, Throwable cause) {
 		if (this.loop.inLoop()) {
 			closeNow(reason, cause);
 		}

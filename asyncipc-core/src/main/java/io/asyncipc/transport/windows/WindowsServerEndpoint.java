@@ -231,6 +231,10 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 			refuse(instance, PipePeers.unknown(OptionalLong.empty()), "it could not be identified: " + ex);
 			return;
 		}
+		if (!admit(peer)) {
+			instance.closePipe();
+			return;
+		}
 		instance.connection = new WindowsConnection(this, peer, instance.pipe, this.loop);
 		instance.connection.open();
 	}

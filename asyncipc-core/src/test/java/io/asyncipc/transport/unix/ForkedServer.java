@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +70,30 @@ final class ForkedServer implements AutoCloseable {
 		return new ForkedServer(command);
 	}
 
-	private static List<String> javaCommand(String name) {
+	/**
+	 * Starts a server process without {@code XDG_RUNTIME_DIR}, whose {@code java.io.tmpdir} and
+	 * {@code user.home} are the given directories, as if it ran as a user on a machine without
+	 * a runtime directory.
+	 * @param name the pipe name
+	 * @param tempDirectory its directory for temporary files
+	 * @param home its home directory
+	 * @return the process, ready
+	 * @throws IOException if it cannot be started
+	 */
+	static ForkedServer withDirectories(String name, Path tempDirectory, Path home) throws IOException {
+		List<String> command = new ArrayList<>(List.of("env", "-u", "XDG_RUNTIME_DIR"));
+		command.addAll(javaCommand(name, "-Djava.io.tmpdir=" + tempDirectory, "-Duser.home=" + home));
+		return new ForkedServer(command);
+	}
+
+	private static List<String> javaCommand(String name, String... systemProperties) {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-				"-Dlogback.configurationFile=io/asyncipc/transport/unix/server-process-logback.xml", "-cp",
-				System.getProperty("java.class.path"), ServerProcess.class.getName(), name);
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC",
+				"-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+				"-Dlogback.configurationFile=io/asyncipc/transport/unix/server-process-logback.xml"));
+		command.addAll(List.of(systemProperties));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), name));
+		return command;
 	}
 
 	/**

@@ -66,6 +66,27 @@ class FrameDecoderTests {
 		assertThat(this.messages).singleElement().satisfies((message) -> assertThat(message).hasSize(1024));
 	}
 
+	@Test
+	void aLargeFrameGrowsWithWhatArrivedNotWithWhatWasAnnounced() {
+		FrameDecoder large = new FrameDecoder(16 * 1024 * 1024);
+		large.decode(ByteBuffer.allocate(5).putInt(16 * 1024 * 1024).put((byte) 7).flip(), this.messages::add);
+		assertThat(large.bufferedBytes()).as("after 1 of 16 MiB").isLessThanOrEqualTo(1024);
+		byte[] payload = new byte[16 * 1024 * 1024];
+		new java.util.Random(7).nextBytes(payload);
+		payload[0] = 7;
+		int position = 1;
+		while (position < payload.length) {
+			int chunk = Math.min(64 * 1024, payload.length - position);
+			large.decode(ByteBuffer.wrap(payload, position, chunk), this.messages::add);
+			position += chunk;
+			if (position < payload.length) {
+				assertThat(large.bufferedBytes()).as("held after %d bytes", position).isLessThanOrEqualTo(2L * position);
+			}
+		}
+		assertThat(this.messages).singleElement().satisfies((message) -> assertThat(message).isEqualTo(payload));
+		assertThat(large.bufferedBytes()).isZero();
+	}
+
 	static ByteBuffer frames(byte[]... payloads) {
 		int size = 0;
 		for (byte[] payload : payloads) {

@@ -53,8 +53,8 @@ public final class ServerProcess {
 		String command;
 		while ((command = commands.readLine()) != null) {
 			if (command.equals("start")) {
-				server = new UnixSocketTransport().createServer(args[0], PipeOptions.defaults(), handler);
 				try {
+					server = new UnixSocketTransport().createServer(args[0], PipeOptions.defaults(), handler);
 					server.start();
 					System.out.println("started " + server.address());
 				}
