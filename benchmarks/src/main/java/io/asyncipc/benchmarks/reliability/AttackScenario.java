@@ -131,7 +131,8 @@ final class AttackScenario {
 				legit = -1;
 			}
 			long logged = server.output().bytes() - logBefore;
-			figures.add("%s: **%,d bytes of log** (%.1f per message)", name, logged, logged / (double) messages);
+			figures.add("%s: **%,d bytes of log** (%.1f per message); most frequent lines: %s", name, logged,
+					logged / (double) messages, server.output().mostFrequent(3));
 			figures.check(logged <= 200L * messages, "%s: the log grew by %,d bytes, more than one short line per "
 					+ "message", name, logged);
 			outcome(figures, name, server, probe, baseline, legit);
@@ -159,8 +160,8 @@ final class AttackScenario {
 				long frames = written.get() / 4;
 				long legit = SampleProbe.legitimateExchange(server, socket);
 				figures.add("%s for %d s: %,d frames written (%s; the writers block when the server stops reading), "
-						+ "%,d bytes of log", name, seconds, frames, Figures.mib(written.get()),
-						server.output().bytes() - logBefore);
+						+ "%,d bytes of log; most frequent lines: %s", name, seconds, frames, Figures.mib(written.get()),
+						server.output().bytes() - logBefore, server.output().mostFrequent(3));
 				outcome(figures, name, server, probe, baseline, legit);
 			}
 			finally {

@@ -7,17 +7,20 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Drains what a child process prints, so that it never blocks on a full pipe, without keeping
  * it: a server under attack may log gigabytes. It counts the bytes (the log volume that an
- * attack causes), remembers whether an {@code OutOfMemoryError} went by, keeps the last lines
- * for the report, and hands the lines of the child's reply protocol (those starting with
+ * attack causes) and how often each kind of line came, remembers whether an
+ * {@code OutOfMemoryError} went by, keeps the last lines for the report, and hands the lines of the child's reply protocol (those starting with
  * {@link #REPLY}) to whoever waits for them.
  */
 final class ChildOutput {
@@ -27,6 +30,8 @@ final class ChildOutput {
 
 	private static final int TAIL_LINES = 40;
 
+	private static final int MAX_KINDS = 10_000;
+
 	private final AtomicLong bytes = new AtomicLong();
 
 	private final AtomicBoolean outOfMemory = new AtomicBoolean();
@@ -34,6 +39,8 @@ final class ChildOutput {
 	private final Deque<String> tail = new ArrayDeque<>();
 
 	private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+
+	private final Map<String, Long> kinds = new ConcurrentHashMap<>();
 
 	ChildOutput(InputStream stream, String name) {
 		Thread reader = new Thread(() -> drain(stream), name + "-output");
@@ -53,6 +60,7 @@ final class ChildOutput {
 				if (line.contains("OutOfMemoryError")) {
 					this.outOfMemory.set(true);
 				}
+				count(line);
 				synchronized (this.tail) {
 					if (this.tail.size() == TAIL_LINES) {
 						this.tail.removeFirst();
@@ -64,6 +72,42 @@ final class ChildOutput {
 		catch (IOException ex) {
 			// The child is gone; what it printed so far is counted.
 		}
+	}
+
+	private void count(String line) {
+		String kind = kind(line);
+		if (this.kinds.size() < MAX_KINDS || this.kinds.containsKey(kind)) {
+			this.kinds.merge(kind, 1L, Long::sum);
+		}
+	}
+
+	/**
+	 * Reduces a line to its kind: the log message without the time, thread and numbers, or a
+	 * stack frame as such.
+	 */
+	private static String kind(String line) {
+		String trimmed = line.strip();
+		if (trimmed.startsWith("at ") || trimmed.startsWith("... ")) {
+			return "(stack frame)";
+		}
+		int logger = line.indexOf(" : ");
+		String message = (logger >= 0) ? line.substring(logger + 3) : line;
+		message = message.replaceAll("[0-9a-f]{4}-[0-9]+", "<id>").replaceAll("\\d+", "N");
+		return (message.length() > 110) ? message.substring(0, 110) + "..." : message;
+	}
+
+	/**
+	 * Returns the kinds of line printed most often, as {@code n x kind}.
+	 * @param limit how many kinds
+	 * @return the most frequent kinds, most frequent first
+	 */
+	String mostFrequent(int limit) {
+		return this.kinds.entrySet()
+			.stream()
+			.sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+			.limit(limit)
+			.map((entry) -> String.format("%,d x `%s`", entry.getValue(), entry.getKey().replace('`', '\'')))
+			.collect(Collectors.joining("; "));
 	}
 
 	/**
