@@ -7,6 +7,7 @@ import java.util.List;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListenerAnnotationBeanPostProcessor;
 import io.asyncipc.messaging.PipeListenerEndpointRegistry;
+import io.asyncipc.messaging.PipePayloadArgumentResolver;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.PipeTransport;
 
@@ -76,6 +77,7 @@ public final class AsyncIpcAutoConfiguration {
 			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
 		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
 		factory.setMessageConverter(converter);
+		factory.setCustomArgumentResolvers(List.of(new PipePayloadArgumentResolver(converter)));
 		factory.afterPropertiesSet();
 		return factory;
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncipc.messaging.MessagingPipeListenerAdapter;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeListener;
@@ -155,13 +156,22 @@ class AsyncIpcEndToEndIntegrationTests {
 
 	@Test
 	void listenerWithoutErrorHandlerIsLoggedAndTheConnectionStaysUp() {
-		runner("server", UnhandledFailure.class, UpperCaser.class)
-			.run((server) -> runner("client", TextCollector.class).run((client) -> {
-				awaitConnected(client);
-				client.getBean(PipeTemplate.class).convertAndSend("still alive");
-				assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("STILL ALIVE");
-				assertThat(server.getBean(UnhandledFailure.class).calls).hasValue(1);
-			}));
+		try (CapturedLog log = CapturedLog.of(MessagingPipeListenerAdapter.class)) {
+			runner("server", UnhandledFailure.class, UpperCaser.class)
+				.run((server) -> runner("client", TextCollector.class).run((client) -> {
+					awaitConnected(client);
+					client.getBean(PipeTemplate.class).convertAndSend("still alive");
+					assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS))
+						.isEqualTo("STILL ALIVE");
+					assertThat(server.getBean(UnhandledFailure.class).calls).hasValue(1);
+					await().atMost(5, TimeUnit.SECONDS).until(() -> !log.events().isEmpty());
+					assertThat(log.events()).singleElement().satisfies((event) -> {
+						assertThat(event.getFormattedMessage()).contains("UnhandledFailure.fail' failed on connection",
+								"of pipe '" + this.name + "'; the connection stays open");
+						assertThat(event.getThrowableProxy().getMessage()).isEqualTo("unhandled still alive");
+					});
+				}));
+		}
 	}
 
 	@Test

@@ -24,6 +24,8 @@ public class MessagingPipeListenerAdapter {
 
 	private final PipeListenerErrorHandler errorHandler;
 
+	private final ListenerFailureLog failureLog;
+
 	/**
 	 * Creates an adapter.
 	 * @param id the listener id, for logs
@@ -33,10 +35,16 @@ public class MessagingPipeListenerAdapter {
 	 */
 	public MessagingPipeListenerAdapter(String id, InvocableHandlerMethod handlerMethod,
 			MessageConverter messageConverter, PipeListenerErrorHandler errorHandler) {
+		this(id, handlerMethod, messageConverter, errorHandler, new ListenerFailureLog(logger, id));
+	}
+
+	MessagingPipeListenerAdapter(String id, InvocableHandlerMethod handlerMethod, MessageConverter messageConverter,
+			PipeListenerErrorHandler errorHandler, ListenerFailureLog failureLog) {
 		this.id = id;
 		this.handlerMethod = handlerMethod;
 		this.messageConverter = messageConverter;
 		this.errorHandler = errorHandler;
+		this.failureLog = failureLog;
 	}
 
 	/**
@@ -48,11 +56,14 @@ public class MessagingPipeListenerAdapter {
 	}
 
 	/**
-	 * Invokes the listener with one message, and sends its reply, if any.
+	 * Invokes the listener with one message, and sends its reply, if any. Failures that no
+	 * error handler takes care of are logged at most once per ten seconds with their stack
+	 * trace; the others in that time are counted and summed up in one line.
 	 * @param message the received message
 	 * @param connection the connection it came on
 	 */
 	public void onMessage(Message<byte[]> message, PipeConnection connection) {
+		this.failureLog.flushIfDue();
 		Object result;
 		try {
 			result = this.handlerMethod.invoke(message, connection);
@@ -65,20 +76,27 @@ public class MessagingPipeListenerAdapter {
 		}
 	}
 
+	/**
+	 * Writes the count of the failures not logged yet, if any: when the pipe stops.
+	 */
+	public void flushFailureLog() {
+		this.failureLog.flush();
+	}
+
 	private Object handleFailure(Message<byte[]> message, PipeConnection connection, Exception ex) {
-		PipeListenerExecutionFailedException failure = new PipeListenerExecutionFailedException(message,
-				connection.id(), "Listener '" + this.id + "' failed on connection " + connection.id(), ex);
+		String failed = "Listener '" + this.id + "' failed on connection " + connection.id() + " of pipe '"
+				+ connection.pipeName() + "'";
 		if (this.errorHandler == null) {
-			logger.error("Listener '{}' failed on connection {} of pipe '{}'; the connection stays open", this.id,
-					connection.id(), connection.pipeName(), ex);
+			this.failureLog.error(connection.pipeName(), failed + "; the connection stays open", ex);
 			return null;
 		}
+		PipeListenerExecutionFailedException failure = new PipeListenerExecutionFailedException(message,
+				connection.id(), failed + ": " + ex.getMessage(), ex);
 		try {
 			return this.errorHandler.handleError(message, failure);
 		}
 		catch (Exception handlerFailure) {
-			logger.error("Listener '{}' failed on connection {} of pipe '{}', and so did its error handler",
-					this.id, connection.id(), connection.pipeName(), handlerFailure);
+			this.failureLog.error(connection.pipeName(), failed + ", and so did its error handler", handlerFailure);
 			return null;
 		}
 	}
@@ -89,14 +107,14 @@ public class MessagingPipeListenerAdapter {
 			bytes = PayloadBytes.of(result, this.messageConverter);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Listener '{}' returned a {} that cannot be sent on connection {}", this.id,
-					result.getClass().getName(), connection.id(), ex);
+			this.failureLog.error(connection.pipeName(), "Listener '" + this.id + "' returned a "
+					+ result.getClass().getName() + " that cannot be sent on connection " + connection.id(), ex);
 			return;
 		}
 		connection.send(bytes).whenComplete((sent, error) -> {
 			if (error != null) {
-				logger.warn("Reply of listener '{}' on connection {} was not delivered: {}", this.id, connection.id(),
-						error.getMessage());
+				this.failureLog.warn(connection.pipeName(), "Reply of listener '" + this.id + "' on connection "
+						+ connection.id() + " was not delivered: " + error.getMessage());
 			}
 		});
 	}

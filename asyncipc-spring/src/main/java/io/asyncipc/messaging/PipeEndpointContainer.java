@@ -269,6 +269,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			stopping = CompletableFuture.failedFuture(ex);
 		}
 		this.stopped = stopping.whenComplete((result, ex) -> {
+			this.registry.flushFailureLogs();
 			if (ex != null) {
 				logger.warn("Pipe '{}' failed to stop cleanly: {}", this.name, ex.getMessage(), ex);
 			}

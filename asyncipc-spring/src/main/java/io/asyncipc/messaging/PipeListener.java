@@ -19,8 +19,18 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  * {@link io.asyncipc.transport.PipeConnection} it came on. A non-{@code void} return value is
  * sent back on that connection.
  * <p>
+ * An empty message, which the wire format allows, gives a {@code byte[]} parameter an empty
+ * array, a {@code String} parameter {@code ""}, a {@code Message<?>} parameter the message with
+ * its empty payload, and a POJO parameter {@code null} if it is declared
+ * {@code @Payload(required = false)}; a required POJO parameter makes the listener fail with a
+ * {@link org.springframework.messaging.converter.MessageConversionException} that names the
+ * pipe and the parameter (see {@link PipePayloadArgumentResolver}).
+ * <p>
  * An exception is logged with the connection id and the connection stays up, unless an
- * {@link #errorHandler()} turns it into a reply.
+ * {@link #errorHandler()} turns it into a reply. A listener logs at most one failure with its
+ * stack trace per ten seconds; the failures after it are counted and summed up in one line
+ * when the ten seconds are over or the pipe stops, so that a peer sending bad messages
+ * cannot flood the log.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

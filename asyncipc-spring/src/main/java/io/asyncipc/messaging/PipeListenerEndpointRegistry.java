@@ -50,4 +50,14 @@ public class PipeListenerEndpointRegistry {
 		}
 	}
 
+	/**
+	 * Writes the count of each listener's failures that were not logged yet: when the pipe
+	 * stops, so that a flood of failures shortly before is still reported.
+	 */
+	public void flushFailureLogs() {
+		for (MessagingPipeListenerAdapter listener : this.listeners) {
+			listener.flushFailureLog();
+		}
+	}
+
 }

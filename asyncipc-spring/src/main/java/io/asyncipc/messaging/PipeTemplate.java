@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +40,13 @@ import org.springframework.messaging.core.MessagePostProcessor;
  * bytes handed to the OS, the original library's {@code OnSend(size)}. A send that cannot be
  * delivered fails its future; the blocking {@code send} and {@code convertAndSend} methods
  * throw {@link MessageDeliveryException}.
+ * <p>
+ * A server that sends to {@link #PEER} sends to each of its clients, and some may take the
+ * message while others fail (a full outbound queue, a client that just left). The
+ * {@code broadcast} methods report that connection by connection in a {@link BroadcastResult},
+ * completing normally once every send settled; a send to {@link #PEER} with two or more
+ * clients connected instead fails with a {@link BroadcastFailedException} that carries the
+ * same result, so that a retry can skip the clients that already got the message.
  * <p>
  * The blocking methods must not be called on an I/O thread: from a listener or a
  * {@link io.asyncipc.messaging.event.PipeConnectedEvent} listener with
@@ -89,7 +98,8 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * @param connectionId the connection id, or {@link #PEER}
 	 * @param message the message; its payload is converted to bytes
 	 * @return the future of the send; for several clients it completes with the bytes written
-	 * to all of them, and fails if any send fails
+	 * to all of them once every send settled, and fails with a {@link BroadcastFailedException}
+	 * naming the connections it went out on and those it failed on if any send failed
 	 */
 	public CompletableFuture<SendResult> sendAsync(String connectionId, Message<?> message) {
 		byte[] bytes;
@@ -139,6 +149,52 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			return CompletableFuture.failedFuture(ex);
 		}
 		return sendAsync(connectionId, message);
+	}
+
+	/**
+	 * Sends a message to every connection: every client for a server, the server for a
+	 * client. The future completes once every connection's send settled, with what became of
+	 * the message on each; it fails only if the message was sent nowhere: it could not be
+	 * converted, the pipe is not started, or nothing is connected.
+	 * @param message the message; its payload is converted to bytes
+	 * @return the future of the result on each connection
+	 */
+	public CompletableFuture<BroadcastResult> broadcastAsync(Message<?> message) {
+		byte[] bytes;
+		try {
+			bytes = PayloadBytes.of(message, getMessageConverter());
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return broadcastBytes(bytes);
+	}
+
+	/**
+	 * Converts a payload and sends it to every connection, as {@link #broadcastAsync(Message)}.
+	 * @param payload the payload
+	 * @return the future of the result on each connection
+	 */
+	public CompletableFuture<BroadcastResult> convertAndBroadcastAsync(Object payload) {
+		return convertAndBroadcastAsync(payload, null);
+	}
+
+	/**
+	 * Converts a payload, with headers that guide the conversion such as a content type, and
+	 * sends it to every connection, as {@link #broadcastAsync(Message)}.
+	 * @param payload the payload
+	 * @param headers headers for the converter, or {@code null}
+	 * @return the future of the result on each connection
+	 */
+	public CompletableFuture<BroadcastResult> convertAndBroadcastAsync(Object payload, Map<String, Object> headers) {
+		Message<?> message;
+		try {
+			message = doConvert(payload, headers, null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return broadcastAsync(message);
 	}
 
 	/**
@@ -211,10 +267,71 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		if (connections.size() == 1) {
 			return connections.iterator().next().send(bytes);
 		}
+		return broadcast(endpoint, connections, bytes).thenCompose((result) -> result.allDelivered()
+				? CompletableFuture.completedFuture(new SendResult(PEER, result.bytes()))
+				: CompletableFuture.failedFuture(new BroadcastFailedException(result)));
+	}
+
+	private CompletableFuture<BroadcastResult> broadcastBytes(byte[] bytes) {
+		PipeEndpoint endpoint = this.container.getEndpoint();
+		if (endpoint == null) {
+			return CompletableFuture.failedFuture(
+					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+		}
+		Collection<PipeConnection> connections = endpoint.connections();
+		if (connections.isEmpty()) {
+			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
+		}
+		return broadcast(endpoint, connections, bytes);
+	}
+
+	/**
+	 * Sends on every connection and completes, never exceptionally, once all sends settled.
+	 */
+	private static CompletableFuture<BroadcastResult> broadcast(PipeEndpoint endpoint,
+			Collection<PipeConnection> connections, byte[] bytes) {
+		List<String> ids = new ArrayList<>();
 		List<CompletableFuture<SendResult>> sends = new ArrayList<>();
-		connections.forEach((connection) -> sends.add(connection.send(bytes)));
-		return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-			.thenApply((done) -> new SendResult(PEER, sends.stream().mapToInt((send) -> send.join().bytes()).sum()));
+		for (PipeConnection connection : connections) {
+			ids.add(connection.id());
+			sends.add(send(connection, bytes));
+		}
+		CompletableFuture<?>[] settled = sends.stream()
+			.map((send) -> send.handle((sent, error) -> null))
+			.toArray(CompletableFuture[]::new);
+		return CompletableFuture.allOf(settled).thenApply((done) -> {
+			List<SendResult> delivered = new ArrayList<>();
+			List<BroadcastResult.Failure> failed = new ArrayList<>();
+			for (int i = 0; i < sends.size(); i++) {
+				CompletableFuture<SendResult> send = sends.get(i);
+				if (send.isCompletedExceptionally()) {
+					failed.add(new BroadcastResult.Failure(ids.get(i), causeOf(send)));
+				}
+				else {
+					delivered.add(send.join());
+				}
+			}
+			return new BroadcastResult(endpoint.name(), delivered, failed);
+		});
+	}
+
+	private static CompletableFuture<SendResult> send(PipeConnection connection, byte[] bytes) {
+		try {
+			return connection.send(bytes);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private static Throwable causeOf(CompletableFuture<SendResult> failed) {
+		try {
+			failed.join();
+			throw new IllegalStateException("the send did not fail");
+		}
+		catch (CompletionException | CancellationException ex) {
+			return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		}
 	}
 
 	private String noPeerMessage(PipeEndpoint endpoint) {

@@ -345,7 +345,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		else if (grown < 0) {
 			this.budget.release(-grown);
 		}
-		if (heldBytes == 0 && !isMidMessage()) {
+		if (!isMidMessage()) {
 			this.frameStarted = 0;
 		}
 		else if (this.frameStarted == 0 || this.messagesReadAtFrameStart != this.messagesRead) {

@@ -1,6 +1,7 @@
 package io.asyncipc.transport.unix;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.asyncipc.transport.PipeProtocolException;
@@ -41,6 +42,18 @@ final class FrameDecoder {
 	 * @throws PipeProtocolException if a frame announces a negative or oversized length
 	 */
 	void decode(ByteBuffer buffer, Consumer<byte[]> messages) {
+		decode(buffer, messages, () -> false);
+	}
+
+	/**
+	 * Consumes {@code buffer}, passing each completed message on, until it is empty or
+	 * {@code stop} says so after a message: what is left stays in the buffer.
+	 * @param buffer bytes read from the socket, in read mode
+	 * @param messages receives each whole message
+	 * @param stop asked after each message whether to stop decoding
+	 * @throws PipeProtocolException if a frame announces a negative or oversized length
+	 */
+	void decode(ByteBuffer buffer, Consumer<byte[]> messages, BooleanSupplier stop) {
 		while (buffer.hasRemaining()) {
 			if (this.body == null) {
 				if (!readHeader(buffer)) {
@@ -49,6 +62,9 @@ final class FrameDecoder {
 				if (this.length == 0) {
 					reset();
 					messages.accept(EMPTY);
+					if (stop.getAsBoolean()) {
+						return;
+					}
 					continue;
 				}
 				this.body = new byte[Math.min(this.length, Math.max(buffer.remaining(), MIN_CAPACITY))];
@@ -63,6 +79,9 @@ final class FrameDecoder {
 				byte[] message = this.body;
 				reset();
 				messages.accept(message);
+				if (stop.getAsBoolean()) {
+					return;
+				}
 			}
 		}
 	}

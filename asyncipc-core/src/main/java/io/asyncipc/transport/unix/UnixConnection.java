@@ -7,6 +7,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PeerIdentity;
@@ -63,6 +64,15 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private volatile long lastDirectWrite = System.nanoTime() - DIRECT_WRITE_GAP_NANOS;
 
 	private ByteBuffer out;
+
+	/**
+	 * Bytes read but not decoded because reading paused in the middle of a read: decoding
+	 * them all would turn a pause into thousands more messages on the heap. Decoded first
+	 * when reading resumes. I/O thread only.
+	 */
+	private ByteBuffer unread;
+
+	private final BooleanSupplier pausedNow = this::isReadingPaused;
 
 	private OutboundMessage current;
 
@@ -214,6 +224,13 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void read() {
+		if (this.unread != null) {
+			// A resume that raced this read: the bytes kept come first.
+			resumeNow();
+			if (this.unread != null || !isOpen()) {
+				return;
+			}
+		}
 		ByteBuffer buffer = this.loop.readBuffer();
 		try {
 			for (int i = 0; i < READS_PER_WAKEUP; i++) {
@@ -230,11 +247,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 					return;
 				}
 				buffer.flip();
-				this.decoder.decode(buffer, this::deliver);
-				if (isOpen()) {
-					readProgress(this.decoder.bufferedBytes());
-				}
-				if (!isOpen() || isReadingPaused() || buffer.limit() < buffer.capacity()) {
+				boolean full = buffer.limit() == buffer.capacity();
+				decode(buffer);
+				if (!isOpen() || this.unread != null || isReadingPaused() || !full) {
 					return;
 				}
 			}
@@ -245,6 +260,38 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		catch (IOException ex) {
 			closeNow(DisconnectReason.IO_ERROR, ex);
 		}
+	}
+
+	/**
+	 * Decodes what was read, until reading pauses: the rest is kept for the resume, and
+	 * counted with the partial frame.
+	 */
+	private void decode(ByteBuffer buffer) {
+		this.decoder.decode(buffer, this::deliver, this.pausedNow);
+		if (buffer.hasRemaining() && isOpen()) {
+			this.unread = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+		}
+		if (isOpen()) {
+			readProgress(this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0));
+		}
+	}
+
+	/**
+	 * Decodes the bytes kept at a pause, then reads again unless it paused once more.
+	 */
+	private void resumeNow() {
+		if (this.unread != null && isOpen() && !isReadingPaused()) {
+			ByteBuffer kept = this.unread;
+			this.unread = null;
+			try {
+				decode(kept);
+			}
+			catch (PipeProtocolException ex) {
+				closeNow(DisconnectReason.PROTOCOL_ERROR, ex);
+				return;
+			}
+		}
+		updateInterest();
 	}
 
 	private void scheduledFlush() {
@@ -351,7 +398,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	@Override
 	protected void resumeReading() {
-		this.loop.execute(this::updateInterest);
+		this.loop.execute(this::resumeNow);
 	}
 
 	private void updateInterest() {
@@ -370,6 +417,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 		closeChannel();
 		released();
+		this.unread = null;
 		this.current = null;
 		settleOutbound();
 		if (this.out != null) {

@@ -1,0 +1,76 @@
+package io.asyncipc.messaging;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
+import org.springframework.validation.Validator;
+
+/**
+ * Resolves the payload argument of a {@link PipeListener} method as spring-messaging's
+ * {@link PayloadMethodArgumentResolver} does, except for an empty message, which the wire
+ * format allows and spring-messaging would reject as a missing payload:
+ * <ul>
+ * <li>{@code byte[]} (or {@code Object}) receives an empty array;</li>
+ * <li>{@code String} (or {@code CharSequence}) receives {@code ""};</li>
+ * <li>any other type (a POJO read from JSON) receives {@code null} when the parameter is
+ * {@code @Payload(required = false)}, as a Spring Kafka listener does for a tombstone;
+ * otherwise the listener fails with a {@link MessageConversionException} that names the
+ * parameter and the pipe.</li>
+ * </ul>
+ * The auto-configured {@code MessageHandlerMethodFactory} registers it as a custom argument
+ * resolver; a factory of one's own needs
+ * {@code setCustomArgumentResolvers(List.of(new PipePayloadArgumentResolver(converter)))} for
+ * the same behaviour.
+ */
+public class PipePayloadArgumentResolver extends PayloadMethodArgumentResolver {
+
+	/**
+	 * Creates a resolver without validation.
+	 * @param converter converts non-empty payloads to the parameter's type
+	 */
+	public PipePayloadArgumentResolver(MessageConverter converter) {
+		this(converter, null);
+	}
+
+	/**
+	 * Creates a resolver.
+	 * @param converter converts non-empty payloads to the parameter's type
+	 * @param validator validates {@code @Validated} payloads, or {@code null}
+	 */
+	public PipePayloadArgumentResolver(MessageConverter converter, Validator validator) {
+		super(converter, validator);
+	}
+
+	@Override
+	public Object resolveArgument(MethodParameter parameter, Message<?> message) throws Exception {
+		if (!(message.getPayload() instanceof byte[] bytes) || bytes.length != 0) {
+			return super.resolveArgument(parameter, message);
+		}
+		Class<?> target = resolveTargetClass(parameter, message);
+		Object empty;
+		if (target.isAssignableFrom(byte[].class)) {
+			empty = bytes;
+		}
+		else if (target.isAssignableFrom(String.class)) {
+			empty = "";
+		}
+		else {
+			Payload payload = parameter.getParameterAnnotation(Payload.class);
+			if (payload != null && !payload.required()) {
+				return null;
+			}
+			throw new MessageConversionException(message, "an empty message on pipe '"
+					+ message.getHeaders().get(PipeHeaders.PIPE_NAME) + "' cannot be converted to "
+					+ target.getName() + " for parameter " + parameter.getParameterIndex() + " of "
+					+ parameter.getDeclaringClass().getSimpleName() + "." + parameter.getExecutable().getName()
+					+ "(...); declare it @Payload(required = false) "
+					+ "to receive null for an empty message, or take byte[] or String");
+		}
+		validate(message, parameter, empty);
+		return empty;
+	}
+
+}
