@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * (e) The attacks of issue 8 against the Spring Boot sample application with
@@ -232,7 +233,7 @@ final class AttackScenario {
 			}
 		}
 		figures.add("%s: server %s, health %s (%d of %d samples not UP), %s; heap %s before, **%s peak** (sampled "
-				+ "every 0.5 s), **%s after a GC** (e1, e3: attackers still connected); legitimate client %s", name, alive ? "up" : "**DEAD**",
+				+ "every 0.5 s), **%s live** (class histogram; e1, e3: attackers still connected); legitimate client %s", name, alive ? "up" : "**DEAD**",
 				up ? "UP" : "**not UP**", probe.samplesNotUp(), probe.samples(),
 				oom ? "**OutOfMemoryError logged**" : "no OutOfMemoryError", Figures.mib(baseline),
 				Figures.mib(probe.peakHeap()), (after >= 0) ? Figures.mib(after) : "-",
@@ -246,6 +247,15 @@ final class AttackScenario {
 				"%s: the live heap (%s) is above the inbound budget (%s) plus %s over the %s before the attack", name,
 				(after >= 0) ? Figures.mib(after) : "unknown", Figures.mib(this.budget), Figures.mib(HEAP_SLACK),
 				Figures.mib(baseline));
+		if (!server.output().exceptions().isEmpty()) {
+			figures.add("%s: exceptions in the server's log (the server's whole run): %s", name,
+					server.output().exceptions().stream().map((line) -> "`" + line.replace('`', '\'') + "`")
+						.collect(Collectors.joining("; ")));
+		}
+		if (after > baseline + this.budget + HEAP_SLACK) {
+			figures.add("%s: what the live heap holds, largest first (instances, bytes, class): %s", name,
+					String.join("; ", Jcmd.liveHistogram(server.pid(), 10)));
+		}
 		if (!up || oom) {
 			figures.add("%s: the server's last output: `%s`", name,
 					server.output().tail().lines().filter((line) -> !line.isBlank()).reduce((a, b) -> b).orElse(""));

@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +35,8 @@ final class ChildOutput {
 
 	private static final int MAX_KINDS = 10_000;
 
+	private static final Pattern EXCEPTION = Pattern.compile("[A-Za-z]+(Exception|Error)\\b");
+
 	private final AtomicLong bytes = new AtomicLong();
 
 	private final AtomicBoolean outOfMemory = new AtomicBoolean();
@@ -41,6 +46,10 @@ final class ChildOutput {
 	private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
 
 	private final Map<String, Long> kinds = new ConcurrentHashMap<>();
+
+	private final Set<String> exceptions = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, CountDownLatch> expected = new ConcurrentHashMap<>();
 
 	ChildOutput(InputStream stream, String name) {
 		Thread reader = new Thread(() -> drain(stream), name + "-output");
@@ -61,6 +70,17 @@ final class ChildOutput {
 					this.outOfMemory.set(true);
 				}
 				count(line);
+				if (EXCEPTION.matcher(line).find() && !line.strip().startsWith("at ") && this.exceptions.size() < 10) {
+					this.exceptions.add(kind(line));
+				}
+				if (!this.expected.isEmpty()) {
+					String printed = line;
+					this.expected.forEach((text, latch) -> {
+						if (printed.contains(text)) {
+							latch.countDown();
+						}
+					});
+				}
 				synchronized (this.tail) {
 					if (this.tail.size() == TAIL_LINES) {
 						this.tail.removeFirst();
@@ -108,6 +128,32 @@ final class ChildOutput {
 			.limit(limit)
 			.map((entry) -> String.format("%,d x `%s`", entry.getValue(), entry.getKey().replace('`', '\'')))
 			.collect(Collectors.joining("; "));
+	}
+
+	/**
+	 * Returns the kinds of line that named an exception or error (at most ten kinds).
+	 * @return the lines, without time, thread and numbers
+	 */
+	Set<String> exceptions() {
+		return this.exceptions;
+	}
+
+	/**
+	 * Starts watching for a line that contains {@code text}, before the action that should
+	 * print it.
+	 * @param text the text
+	 * @return a latch that opens when such a line is printed
+	 */
+	CountDownLatch expect(String text) {
+		return this.expected.computeIfAbsent(text, (key) -> new CountDownLatch(1));
+	}
+
+	/**
+	 * Stops watching for {@code text}.
+	 * @param text the text given to {@link #expect(String)}
+	 */
+	void forget(String text) {
+		this.expected.remove(text);
 	}
 
 	/**

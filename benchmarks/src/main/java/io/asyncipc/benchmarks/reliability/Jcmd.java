@@ -3,7 +3,9 @@ package io.asyncipc.benchmarks.reliability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -16,6 +18,8 @@ import java.util.regex.Pattern;
 final class Jcmd {
 
 	private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+	private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)");
 
 	private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
 
@@ -43,13 +47,18 @@ final class Jcmd {
 	}
 
 	/**
-	 * Collects, then returns the heap in use.
+	 * Returns the live heap: the total of {@code GC.class_histogram}, which collects and
+	 * counts in one pause. ({@code GC.run} and then {@code GC.heap_info} would be two attaches
+	 * apart, and a server under attack fills its heap with garbage in between.)
 	 * @param pid the JVM
-	 * @return used heap bytes after a full collection
+	 * @return bytes of live objects
 	 */
 	static long heapUsedAfterGc(long pid) {
-		run(pid, "GC.run");
-		return heapUsed(pid);
+		Matcher matcher = HISTOGRAM_TOTAL.matcher(run(pid, "GC.class_histogram"));
+		if (!matcher.find()) {
+			throw new IllegalStateException("jcmd " + pid + " GC.class_histogram printed no total");
+		}
+		return Long.parseLong(matcher.group(1));
 	}
 
 	/**
@@ -94,6 +103,26 @@ final class Jcmd {
 			.stream()
 			.sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
 			.collect(LinkedHashMap::new, (map, entry) -> map.put(entry.getKey(), entry.getValue()), Map::putAll);
+	}
+
+	/**
+	 * Returns the first lines of the class histogram of live objects (it collects first), and
+	 * its total.
+	 * @param pid the JVM
+	 * @param classes how many classes, largest first
+	 * @return the histogram's lines ({@code instances bytes class}), then {@code Total instances bytes}
+	 */
+	static List<String> liveHistogram(long pid, int classes) {
+		List<String> lines = run(pid, "GC.class_histogram").lines().toList();
+		List<String> top = new ArrayList<>(lines.stream()
+			.filter((line) -> line.matches("\\s*\\d+:\\s+\\d+\\s+\\d+\\s+.*"))
+			.limit(classes)
+			.map((line) -> line.replaceFirst("^\\s*\\d+:\\s+", "").replaceAll(" \\(java.base@[^)]*\\)", "")
+				.replaceAll("\\s+", " "))
+			.toList());
+		lines.stream().filter((line) -> line.startsWith("Total")).findFirst()
+			.ifPresent((line) -> top.add(line.replaceAll("\\s+", " ")));
+		return top;
 	}
 
 	static String run(long pid, String... command) {

@@ -180,14 +180,6 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Returns the body of {@code GET /messages}: what the sample received, last 1,000.
-	 * @return the JSON list
-	 */
-	String receivedMessages() throws IOException, InterruptedException {
-		return get("/messages").body();
-	}
-
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.httpPort + path))
 			.timeout(Duration.ofSeconds(5))

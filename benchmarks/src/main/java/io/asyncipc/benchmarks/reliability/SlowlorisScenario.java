@@ -63,7 +63,7 @@ final class SlowlorisScenario {
 			figures.add("**closed by the server: %d of %d** within %d s; time from the 2 bytes to the close: median "
 					+ "%.1f s, max %.1f s", closeTimes.size(), slow.size(), WATCH_SECONDS,
 					RestartScenario.median(closeTimes) / 1000, RestartScenario.max(closeTimes) / 1000);
-			figures.add("legitimate client, message listed by GET /messages after: %s before the attack, %s on its "
+			figures.add("legitimate client, message logged by the listener after: %s before the attack, %s on its "
 					+ "open connection during it, %s on a new connection during it, %s on a new connection after it",
 					millis(before), millis(held), millis(fresh), millis(after));
 			figures.add("server %s, health %s", server.isAlive() ? "up" : "**DEAD**", up ? "UP" : "**not UP**");
