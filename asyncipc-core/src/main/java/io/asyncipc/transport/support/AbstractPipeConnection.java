@@ -298,7 +298,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		if (!this.budget.charge(cost)) {
 			pauseForBudget();
 		}
-		else if (waiting + this.partialBytes > this.maxQueuedBytes) {
+		else if (waiting > this.maxQueuedBytes) {
 			pause("{} bytes wait for the handler", waiting);
 		}
 		dispatch(() -> {
@@ -340,6 +340,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			}
 			else if (this.inboundBytes.get() + heldBytes > this.maxQueuedBytes) {
 				pause("{} bytes wait for the handler or arrive", this.inboundBytes.get() + heldBytes);
+				// No message follows to resume it: the handler may have caught up already.
+				maybeResume();
 			}
 		}
 		else if (grown < 0) {
@@ -379,6 +381,13 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private void pauseForBudget() {
 		pause("the inbound memory budget is spent ({} bytes used)", this.budget.used());
+		awaitBudget();
+	}
+
+	/**
+	 * Asks the budget, once at a time, to try a resume when it has room again.
+	 */
+	private void awaitBudget() {
 		if (this.awaitingBudget.compareAndSet(false, true)) {
 			this.budget.whenRoom(() -> {
 				this.awaitingBudget.set(false);
@@ -408,12 +417,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			return;
 		}
 		if (!this.budget.hasRoom()) {
-			if (this.awaitingBudget.compareAndSet(false, true)) {
-				this.budget.whenRoom(() -> {
-					this.awaitingBudget.set(false);
-					maybeResume();
-				});
-			}
+			awaitBudget();
 			return;
 		}
 		if (this.readingPaused.compareAndSet(true, false)) {
