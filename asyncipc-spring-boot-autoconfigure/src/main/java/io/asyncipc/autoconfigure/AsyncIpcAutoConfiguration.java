@@ -1,6 +1,5 @@
 package io.asyncipc.autoconfigure;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +8,8 @@ import io.asyncipc.messaging.PipeListenerAnnotationBeanPostProcessor;
 import io.asyncipc.messaging.PipeListenerEndpointRegistry;
 import io.asyncipc.messaging.PipePayloadArgumentResolver;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.messaging.PipeTemplates;
+import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeTransport;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,8 +18,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
@@ -31,19 +33,22 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of AsyncIPC: the pipe endpoint described by {@code asyncipc.*}, run as a
- * {@link org.springframework.context.SmartLifecycle}, the {@link PipeTemplate}, and the
- * {@link io.asyncipc.messaging.PipeListener} machinery.
+ * Auto-configuration of AsyncIPC: the pipe endpoints described by {@code asyncipc.*}, each run
+ * as a {@link org.springframework.context.SmartLifecycle} with its {@link PipeTemplate}, the
+ * {@link PipeTemplates} of all of them, and the {@link io.asyncipc.messaging.PipeListener}
+ * machinery. The single pipe of {@code asyncipc.name} is made here; the pipes of
+ * {@code asyncipc.pipes.<id>} by {@link PipesRegistrar}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AsyncIpcProperties.class)
+@Import(PipesRegistrar.class)
 public final class AsyncIpcAutoConfiguration {
 
 	/** The bean name of the executor that runs listeners. */
 	public static final String LISTENER_EXECUTOR_BEAN_NAME = "asyncIpcListenerExecutor";
 
-	/** Spring Boot's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
-	private static final Duration DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE = Duration.ofSeconds(30);
+	/** The bean name of the {@link InboundMemoryBudget} that every pipe of the application shares. */
+	public static final String INBOUND_BUDGET_BEAN_NAME = "asyncIpcInboundMemoryBudget";
 
 	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
 			AsyncIpcAutoConfiguration.class.getClassLoader());
@@ -82,8 +87,15 @@ public final class AsyncIpcAutoConfiguration {
 		return factory;
 	}
 
+	@Bean(INBOUND_BUDGET_BEAN_NAME)
+	@ConditionalOnMissingBean(name = INBOUND_BUDGET_BEAN_NAME)
+	InboundMemoryBudget asyncIpcInboundMemoryBudget(AsyncIpcProperties properties) {
+		return PipeSettings.inboundBudget(properties);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(PipesMap.OnSinglePipe.class)
 	PipeTransport asyncIpcTransport(AsyncIpcProperties properties) {
 		return PipeSettings.transport(properties);
 	}
@@ -108,29 +120,31 @@ public final class AsyncIpcAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(PipesMap.OnSinglePipe.class)
+	@Qualifier(PipeEndpointContainer.DEFAULT_ID)
 	PipeEndpointContainer pipeEndpointContainer(AsyncIpcProperties properties, PipeTransport transport,
 			PipeListenerEndpointRegistry registry,
+			@Qualifier(INBOUND_BUDGET_BEAN_NAME) InboundMemoryBudget budget,
 			@Qualifier(LISTENER_EXECUTOR_BEAN_NAME) ObjectProvider<ThreadPoolTaskExecutor> listenerExecutor,
 			Environment environment) {
-		String name = PipeSettings.name(properties);
 		boolean inline = PipeSettings.inlineDispatch(properties);
-		PipeEndpointContainer container = new PipeEndpointContainer(transport, name, PipeSettings.role(properties),
-				PipeSettings.options(properties, inline ? null : listenerExecutor.getObject()), registry);
-		// The pipe's stop must fit in the phase Spring waits for, so that it calls back in time.
-		container.setShutdownTimeout(Binder.get(environment)
-			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
-			.orElse(DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE));
-		if (properties.getClient().isFailFast()) {
-			container.setFailFastTimeout(properties.getClient().getStartupTimeout());
-		}
-		return container;
+		return PipeContainers.create(PipeDefinition.single(properties), transport, budget,
+				inline ? null : listenerExecutor.getObject(), registry, environment);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(PipesMap.OnSinglePipe.class)
+	@Qualifier(PipeEndpointContainer.DEFAULT_ID)
 	PipeTemplate pipeTemplate(PipeEndpointContainer container,
 			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
 		return new PipeTemplate(container, converter);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeTemplates pipeTemplates(ObjectProvider<PipeTemplate> templates) {
+		return new PipeTemplates(templates.orderedStream().toList());
 	}
 
 }

@@ -1,12 +1,19 @@
 package io.asyncipc.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the application's pipe, under {@code asyncipc}.
+ * Configuration of the application's pipes, under {@code asyncipc}: one pipe through the
+ * top-level {@code name}, {@code role} and {@code mode} (its id is
+ * {@value io.asyncipc.messaging.PipeEndpointContainer#DEFAULT_ID}), or several under
+ * {@code pipes.<id>}, never both. The limits, reconnect and client settings at the top level
+ * apply to every pipe that does not set its own; the listener executor and the inbound
+ * memory budget are shared by all pipes.
  */
 @ConfigurationProperties("asyncipc")
 public class AsyncIpcProperties {
@@ -86,6 +93,18 @@ public class AsyncIpcProperties {
 	private final Client client = new Client();
 
 	private final Listener listener = new Listener();
+
+	/**
+	 * The pipes of the application by id, for an application with several, or with both
+	 * server and client pipes. The id names the pipe to @PipeListener(pipe = ...), to
+	 * @Qualifier on a PipeTemplate and in health; it may not be combined with the top-level
+	 * 'name', 'role' and 'mode'.
+	 */
+	private final Map<String, Pipe> pipes = new LinkedHashMap<>();
+
+	public Map<String, Pipe> getPipes() {
+		return this.pipes;
+	}
 
 	public String getName() {
 		return this.name;
@@ -287,6 +306,221 @@ public class AsyncIpcProperties {
 
 		public void setConcurrency(int concurrency) {
 			this.concurrency = concurrency;
+		}
+
+	}
+
+	/**
+	 * One pipe of several. A setting left out takes the top-level setting of the same name.
+	 */
+	public static class Pipe {
+
+		/**
+		 * Name of the pipe, as 'asyncipc.name'. Default: the pipe's id.
+		 */
+		private String name;
+
+		/**
+		 * Role of this process on the pipe: 'server' (the default) or 'client'.
+		 */
+		private String role;
+
+		/**
+		 * I/O mode: 'auto' (the default), 'overlapped' or 'completion-routine'.
+		 */
+		private String mode;
+
+		/**
+		 * Largest message that may be sent or received on this pipe.
+		 */
+		private DataSize maxMessageSize;
+
+		/**
+		 * Most bytes each connection of this pipe may have queued, as 'asyncipc.max-queued-bytes'.
+		 */
+		private DataSize maxQueuedBytes;
+
+		/**
+		 * Number of I/O threads of this pipe, when it is a server.
+		 */
+		private Integer ioThreads;
+
+		/**
+		 * Clients this Unix server pipe lets wait in the kernel to be accepted.
+		 */
+		private Integer backlog;
+
+		/**
+		 * Most connections this server pipe holds at once.
+		 */
+		private Integer maxConnections;
+
+		/**
+		 * Longest a peer may take from the first byte of a message to its last.
+		 */
+		private Duration frameTimeout;
+
+		/**
+		 * Longest a connection may go without reading or writing a byte; 0 for no limit.
+		 */
+		private Duration idleTimeout;
+
+		private final PipeReconnect reconnect = new PipeReconnect();
+
+		private final PipeClient client = new PipeClient();
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public String getRole() {
+			return this.role;
+		}
+
+		public void setRole(String role) {
+			this.role = role;
+		}
+
+		public String getMode() {
+			return this.mode;
+		}
+
+		public void setMode(String mode) {
+			this.mode = mode;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public DataSize getMaxQueuedBytes() {
+			return this.maxQueuedBytes;
+		}
+
+		public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+			this.maxQueuedBytes = maxQueuedBytes;
+		}
+
+		public Integer getIoThreads() {
+			return this.ioThreads;
+		}
+
+		public void setIoThreads(Integer ioThreads) {
+			this.ioThreads = ioThreads;
+		}
+
+		public Integer getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(Integer backlog) {
+			this.backlog = backlog;
+		}
+
+		public Integer getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getFrameTimeout() {
+			return this.frameTimeout;
+		}
+
+		public void setFrameTimeout(Duration frameTimeout) {
+			this.frameTimeout = frameTimeout;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public PipeReconnect getReconnect() {
+			return this.reconnect;
+		}
+
+		public PipeClient getClient() {
+			return this.client;
+		}
+
+	}
+
+	/**
+	 * How a client pipe waits between connection attempts; unset, the top-level 'reconnect'.
+	 */
+	public static class PipeReconnect {
+
+		/**
+		 * First wait before this client pipe tries again.
+		 */
+		private Duration minBackoff;
+
+		/**
+		 * Longest wait between this client pipe's connection attempts.
+		 */
+		private Duration maxBackoff;
+
+		public Duration getMinBackoff() {
+			return this.minBackoff;
+		}
+
+		public void setMinBackoff(Duration minBackoff) {
+			this.minBackoff = minBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * Start-up of a client pipe; unset, the top-level 'client'.
+	 */
+	public static class PipeClient {
+
+		/**
+		 * Whether this client pipe must reach its server at startup.
+		 */
+		private Boolean failFast;
+
+		/**
+		 * How long this fail-fast client pipe waits for its server at startup.
+		 */
+		private Duration startupTimeout;
+
+		public Boolean getFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(Boolean failFast) {
+			this.failFast = failFast;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
 		}
 
 	}

@@ -1,7 +1,9 @@
 package io.asyncipc.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import io.asyncipc.autoconfigure.PipeDefinition.Setting;
 import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
@@ -14,8 +16,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.util.StringUtils;
 
 /**
- * Checks {@link AsyncIpcProperties} and turns them into what the transport takes. Every error
- * names the property, quotes the bad value and says what is allowed.
+ * Checks the settings of a pipe ({@link PipeDefinition}) and turns them into what the
+ * transport takes. Every error names the full property, quotes the bad value and says what is
+ * allowed.
  */
 final class PipeSettings {
 
@@ -23,42 +26,56 @@ final class PipeSettings {
 	}
 
 	static String name(AsyncIpcProperties properties) {
-		if (!StringUtils.hasText(properties.getName())) {
-			throw new InvalidConfigurationPropertyValueException("asyncipc.name", properties.getName(),
-					"asyncipc.name must be set: it is the pipe name that the server listens on and the client connects to");
+		return name(PipeDefinition.single(properties));
+	}
+
+	static String name(PipeDefinition pipe) {
+		Setting<String> name = pipe.name();
+		if (!StringUtils.hasText(name.value())) {
+			throw new InvalidConfigurationPropertyValueException(name.property(), name.value(), name.property()
+					+ " must be set: it is the pipe name that the server listens on and the client connects to");
 		}
-		return properties.getName();
+		return name.value();
 	}
 
 	static PipeRole role(AsyncIpcProperties properties) {
-		String role = properties.getRole();
-		if ("server".equals(role)) {
+		return role(PipeDefinition.single(properties));
+	}
+
+	static PipeRole role(PipeDefinition pipe) {
+		Setting<String> role = pipe.role();
+		if ("server".equals(role.value())) {
 			return PipeRole.SERVER;
 		}
-		if ("client".equals(role)) {
+		if ("client".equals(role.value())) {
 			return PipeRole.CLIENT;
 		}
-		throw new InvalidConfigurationPropertyValueException("asyncipc.role", role,
-				"asyncipc.role must be 'server' or 'client', got '" + role + "'");
+		throw new InvalidConfigurationPropertyValueException(role.property(), role.value(),
+				role.property() + " must be 'server' or 'client', got '" + role.value() + "'");
 	}
 
 	static PipeTransport transport(AsyncIpcProperties properties) {
-		String mode = properties.getMode();
+		return transport(PipeDefinition.single(properties));
+	}
+
+	static PipeTransport transport(PipeDefinition pipe) {
+		String property = pipe.mode().property();
+		String mode = pipe.mode().value();
 		switch (String.valueOf(mode)) {
 			case "auto":
 				return WindowsPipeTransport.isSupported() ? new WindowsPipeTransport(WindowsIoMode.OVERLAPPED)
 						: new UnixSocketTransport();
 			case "overlapped", "completion-routine":
 				if (!WindowsPipeTransport.isSupported()) {
-					throw new InvalidConfigurationPropertyValueException("asyncipc.mode", mode, "asyncipc.mode '" + mode
+					throw new InvalidConfigurationPropertyValueException(property, mode, property + " '" + mode
 							+ "' uses Windows named pipes and this is " + System.getProperty("os.name")
 							+ "; use 'auto' for Unix domain sockets");
 				}
 				return new WindowsPipeTransport(
 						"overlapped".equals(mode) ? WindowsIoMode.OVERLAPPED : WindowsIoMode.COMPLETION_ROUTINE);
 			default:
-				throw new InvalidConfigurationPropertyValueException("asyncipc.mode", mode,
-						"asyncipc.mode must be 'auto', 'overlapped' or 'completion-routine', got '" + mode + "'");
+				throw new InvalidConfigurationPropertyValueException(property, mode,
+						property + " must be 'auto', 'overlapped' or 'completion-routine', got '" + mode + "'");
 		}
 	}
 
@@ -74,36 +91,48 @@ final class PipeSettings {
 				"asyncipc.listener.dispatch must be 'executor' or 'inline', got '" + dispatch + "'");
 	}
 
+	/**
+	 * Returns the budget that every pipe of the process shares: one of
+	 * {@code asyncipc.max-inbound-memory}, or the process-wide default.
+	 */
+	static InboundMemoryBudget inboundBudget(AsyncIpcProperties properties) {
+		if (properties.getMaxInboundMemory() == null) {
+			return InboundMemoryBudget.processWide();
+		}
+		InboundMemoryBudget[] budget = new InboundMemoryBudget[1];
+		apply("asyncipc.max-inbound-memory", properties.getMaxInboundMemory(),
+				() -> budget[0] = InboundMemoryBudget.ofBytes(properties.getMaxInboundMemory().toBytes()));
+		return budget[0];
+	}
+
 	static PipeOptions options(AsyncIpcProperties properties, Executor listenerExecutor) {
+		return options(PipeDefinition.single(properties), inboundBudget(properties), listenerExecutor);
+	}
+
+	static PipeOptions options(PipeDefinition pipe, InboundMemoryBudget budget, Executor listenerExecutor) {
 		PipeOptions.Builder builder = PipeOptions.builder();
-		apply("asyncipc.max-message-size", properties.getMaxMessageSize(),
-				() -> builder.maxMessageSize(properties.getMaxMessageSize().toBytes()));
-		apply("asyncipc.max-queued-bytes", properties.getMaxQueuedBytes(),
-				() -> builder.maxQueuedBytes(properties.getMaxQueuedBytes().toBytes()));
-		java.time.Duration minBackoff = properties.getReconnect().getMinBackoff();
+		apply(pipe.maxMessageSize(), () -> builder.maxMessageSize(pipe.maxMessageSize().value().toBytes()));
+		apply(pipe.maxQueuedBytes(), () -> builder.maxQueuedBytes(pipe.maxQueuedBytes().value().toBytes()));
+		Duration minBackoff = pipe.minBackoff().value();
 		if (minBackoff == null || minBackoff.isZero() || minBackoff.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException("asyncipc.reconnect.min-backoff", minBackoff,
-					"asyncipc.reconnect.min-backoff must be positive, got " + minBackoff);
+			throw new InvalidConfigurationPropertyValueException(pipe.minBackoff().property(), minBackoff,
+					pipe.minBackoff().property() + " must be positive, got " + minBackoff);
 		}
-		apply("asyncipc.reconnect.max-backoff", properties.getReconnect().getMaxBackoff(),
-				() -> builder.reconnectBackoff(properties.getReconnect().getMinBackoff(),
-						properties.getReconnect().getMaxBackoff()));
-		apply("asyncipc.io-threads", properties.getIoThreads(), () -> builder.ioThreads(properties.getIoThreads()));
-		apply("asyncipc.backlog", properties.getBacklog(), () -> builder.backlog(properties.getBacklog()));
-		apply("asyncipc.max-connections", properties.getMaxConnections(),
-				() -> builder.maxConnections(properties.getMaxConnections()));
-		apply("asyncipc.frame-timeout", properties.getFrameTimeout(),
-				() -> builder.frameTimeout(properties.getFrameTimeout()));
-		apply("asyncipc.idle-timeout", properties.getIdleTimeout(),
-				() -> builder.idleTimeout(properties.getIdleTimeout()));
-		if (properties.getMaxInboundMemory() != null) {
-			apply("asyncipc.max-inbound-memory", properties.getMaxInboundMemory(),
-					() -> builder.inboundBudget(InboundMemoryBudget.ofBytes(properties.getMaxInboundMemory().toBytes())));
-		}
+		apply(pipe.maxBackoff(), () -> builder.reconnectBackoff(minBackoff, pipe.maxBackoff().value()));
+		apply(pipe.ioThreads(), () -> builder.ioThreads(pipe.ioThreads().value()));
+		apply(pipe.backlog(), () -> builder.backlog(pipe.backlog().value()));
+		apply(pipe.maxConnections(), () -> builder.maxConnections(pipe.maxConnections().value()));
+		apply(pipe.frameTimeout(), () -> builder.frameTimeout(pipe.frameTimeout().value()));
+		apply(pipe.idleTimeout(), () -> builder.idleTimeout(pipe.idleTimeout().value()));
+		builder.inboundBudget(budget);
 		builder.dispatchExecutor(listenerExecutor);
 		PipeOptions[] built = new PipeOptions[1];
-		apply("asyncipc.max-queued-bytes", properties.getMaxQueuedBytes(), () -> built[0] = builder.build());
+		apply(pipe.maxQueuedBytes(), () -> built[0] = builder.build());
 		return built[0];
+	}
+
+	private static void apply(Setting<?> setting, Runnable setter) {
+		apply(setting.property(), setting.value(), setter);
 	}
 
 	private static void apply(String property, Object value, Runnable setter) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.messaging.PipeTemplates;
 import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -45,6 +47,16 @@ class AsyncIpcAutoConfigurationTests {
 			assertThat(container.getMode()).isEqualTo("unix");
 			assertThat(context.getBean(ThreadPoolTaskExecutor.class).getThreadNamePrefix())
 				.isEqualTo("asyncipc-listener-");
+		});
+	}
+
+	@Test
+	void theSinglePipeHasTheIdDefaultAndItsTemplateThatQualifier() {
+		this.runner.withUserConfiguration(DefaultQualified.class).run((context) -> {
+			PipeTemplate template = context.getBean(PipeTemplate.class);
+			assertThat(template.getPipeId()).isEqualTo(PipeEndpointContainer.DEFAULT_ID);
+			assertThat(context.getBean(DefaultQualified.class).template).isSameAs(template);
+			assertThat(context.getBean(PipeTemplates.class).get("default")).isSameAs(template);
 		});
 	}
 
@@ -184,6 +196,17 @@ class AsyncIpcAutoConfigurationTests {
 			assertThat(context.getBean(PipeTransport.class)).isSameAs(context.getBean(UserBeans.class).transport);
 			assertThat(context.getBean("pipeHealthIndicator")).isSameAs(context.getBean(UserBeans.class).health);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DefaultQualified {
+
+		final PipeTemplate template;
+
+		DefaultQualified(@Qualifier("default") PipeTemplate template) {
+			this.template = template;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

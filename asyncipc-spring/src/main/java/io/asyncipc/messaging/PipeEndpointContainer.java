@@ -59,9 +59,14 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public static final int DEFAULT_PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
 
+	/** The id of the pipe configured by the top-level {@code asyncipc.name}, {@code role} and {@code mode}. */
+	public static final String DEFAULT_ID = "default";
+
 	private static final Duration MAX_STOP_MARGIN = Duration.ofSeconds(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(PipeEndpointContainer.class);
+
+	private final String id;
 
 	private final PipeTransport transport;
 
@@ -93,7 +98,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	private volatile boolean warnedNoListener;
 
 	/**
-	 * Creates a container.
+	 * Creates the container of the pipe with the id {@link #DEFAULT_ID}.
 	 * @param transport the platform transport
 	 * @param name the pipe name
 	 * @param role server or client
@@ -102,6 +107,22 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public PipeEndpointContainer(PipeTransport transport, String name, PipeRole role, PipeOptions options,
 			PipeListenerEndpointRegistry registry) {
+		this(DEFAULT_ID, transport, name, role, options, registry);
+	}
+
+	/**
+	 * Creates a container.
+	 * @param id the pipe's id in the application, which listeners name in
+	 * {@link PipeListener#pipe()}
+	 * @param transport the platform transport
+	 * @param name the pipe name
+	 * @param role server or client
+	 * @param options limits, backoff and dispatch
+	 * @param registry the listeners that receive messages
+	 */
+	public PipeEndpointContainer(String id, PipeTransport transport, String name, PipeRole role,
+			PipeOptions options, PipeListenerEndpointRegistry registry) {
+		this.id = id;
 		this.transport = transport;
 		this.name = name;
 		this.role = role;
@@ -142,6 +163,14 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	}
 
 	/**
+	 * Returns the pipe's id in the application.
+	 * @return the id, such as {@code orders} for {@code asyncipc.pipes.orders}
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/**
 	 * Returns the pipe name.
 	 * @return the name
 	 */
@@ -155,6 +184,14 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public PipeRole getRole() {
 		return this.role;
+	}
+
+	/**
+	 * Returns the options the endpoint is created with.
+	 * @return the limits, backoff, dispatch and inbound budget
+	 */
+	public PipeOptions getOptions() {
+		return this.options;
 	}
 
 	/**
@@ -323,7 +360,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	@Override
 	public void onMessage(PipeConnection connection, byte[] bytes) {
-		if (!this.registry.hasListeners()) {
+		if (!this.registry.hasListeners(this.id)) {
 			if (!this.warnedNoListener) {
 				this.warnedNoListener = true;
 				logger.warn("Pipe '{}' received a message but no @PipeListener method exists; messages are discarded "
@@ -331,7 +368,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(toMessage(connection, bytes), connection);
+		this.registry.dispatch(this.id, toMessage(connection, bytes), connection);
 	}
 
 	@Override

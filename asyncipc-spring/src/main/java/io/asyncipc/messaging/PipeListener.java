@@ -10,8 +10,12 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
 
 /**
  * Marks a method that receives the messages of the application's pipe, the way
- * {@code @KafkaListener} or {@code @JmsListener} do for their brokers. Every listener sees
- * every message.
+ * {@code @KafkaListener} or {@code @JmsListener} do for their brokers. Every listener of a
+ * pipe sees every message of that pipe.
+ * <p>
+ * With one pipe, a listener binds to it without naming it. With several
+ * ({@code asyncipc.pipes.<id>.*}), each listener names its pipe's id in {@link #pipe()}; one
+ * that names none, or a pipe that does not exist, fails the application's startup.
  * <p>
  * The method may take {@code byte[]}, {@code String} (UTF-8), a POJO read from JSON (with
  * Jackson on the classpath), {@code @Payload}, {@code @Header} and {@code @Headers} (see
@@ -43,6 +47,14 @@ public @interface PipeListener {
 	 * @return the listener id
 	 */
 	String id() default "";
+
+	/**
+	 * The id of the pipe whose messages this listener receives, such as {@code "orders"} for
+	 * the pipe configured under {@code asyncipc.pipes.orders}. Empty, the default, binds the
+	 * listener to the application's only pipe; with several pipes it must be set.
+	 * @return the pipe id
+	 */
+	String pipe() default "";
 
 	/**
 	 * The name of a {@link PipeListenerErrorHandler} bean that handles this listener's

@@ -4,10 +4,13 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
@@ -19,7 +22,10 @@ import org.springframework.util.StringUtils;
 
 /**
  * Finds {@link PipeListener} methods on beans, proxied ones included, and registers them with
- * the {@link PipeListenerEndpointRegistry} once all singletons exist.
+ * the {@link PipeListenerEndpointRegistry} once all singletons exist, each bound to the pipe it
+ * names, or to the only pipe. A listener that names no pipe among several, or a pipe that no
+ * {@link PipeEndpointContainer} bean has, fails the startup with a
+ * {@link BeanInitializationException} that names the listener and the pipes there are.
  */
 public class PipeListenerAnnotationBeanPostProcessor
 		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
@@ -58,16 +64,47 @@ public class PipeListenerAnnotationBeanPostProcessor
 		MessageHandlerMethodFactory factory = this.beanFactory.getBean(HANDLER_METHOD_FACTORY_BEAN_NAME,
 				MessageHandlerMethodFactory.class);
 		MessageConverter converter = this.beanFactory.getBean(MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class);
+		Set<String> pipeIds = new TreeSet<>();
+		this.beanFactory.getBeanProvider(PipeEndpointContainer.class).forEach((container) -> pipeIds.add(container.getId()));
 		for (Found listener : this.found) {
+			String pipeId = pipeOf(listener, pipeIds);
 			InvocableHandlerMethod method = factory.createInvocableHandlerMethod(listener.bean, listener.method);
 			String id = StringUtils.hasText(listener.annotation.id()) ? listener.annotation.id()
 					: listener.beanName + "." + listener.method.getName();
 			PipeListenerErrorHandler errorHandler = StringUtils.hasText(listener.annotation.errorHandler())
 					? this.beanFactory.getBean(listener.annotation.errorHandler(), PipeListenerErrorHandler.class)
 					: null;
-			registry.register(new MessagingPipeListenerAdapter(id, method, converter, errorHandler));
+			registry.register(pipeId, new MessagingPipeListenerAdapter(id, method, converter, errorHandler));
 		}
 		this.found.clear();
+	}
+
+	/**
+	 * Returns the id of the pipe a listener binds to, or {@code null} for every pipe: a
+	 * listener that names none binds to the only one (or to any, where the application made
+	 * its containers itself and has no container bean).
+	 */
+	private static String pipeOf(Found listener, Set<String> pipeIds) {
+		String pipe = listener.annotation.pipe();
+		if (!StringUtils.hasText(pipe)) {
+			if (pipeIds.size() > 1) {
+				throw new BeanInitializationException(describe(listener)
+						+ " names no pipe, and this application has the pipes " + pipeIds
+						+ "; name one with @PipeListener(pipe = \"<id>\")");
+			}
+			return null;
+		}
+		if (!pipeIds.contains(pipe)) {
+			throw new BeanInitializationException(describe(listener) + " names the pipe '" + pipe
+					+ "', which does not exist: the pipes of this application are " + pipeIds
+					+ "; name one of them, or configure asyncipc.pipes." + pipe + ".name");
+		}
+		return pipe;
+	}
+
+	private static String describe(Found listener) {
+		return "@PipeListener method '" + listener.method.getName() + "' of bean '" + listener.beanName + "' ("
+				+ listener.method.getDeclaringClass().getName() + ")";
 	}
 
 	private record Found(Object bean, String beanName, Method method, PipeListener annotation) {

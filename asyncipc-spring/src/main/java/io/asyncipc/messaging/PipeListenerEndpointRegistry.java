@@ -8,35 +8,62 @@ import io.asyncipc.transport.PipeConnection;
 import org.springframework.messaging.Message;
 
 /**
- * Holds the {@link PipeListener} methods of the application, and hands each received message
- * to every one of them.
+ * Holds the {@link PipeListener} methods of the application, each bound to a pipe id or to
+ * every pipe, and hands each message a pipe received to the listeners bound to it.
  */
 public class PipeListenerEndpointRegistry {
 
-	private final List<MessagingPipeListenerAdapter> listeners = new CopyOnWriteArrayList<>();
+	private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
 	/**
-	 * Adds a listener.
+	 * Adds a listener that receives the messages of every pipe.
 	 * @param listener the listener
 	 */
 	public void register(MessagingPipeListenerAdapter listener) {
-		this.listeners.add(listener);
+		register(null, listener);
+	}
+
+	/**
+	 * Adds a listener that receives the messages of one pipe.
+	 * @param pipeId the pipe's id, or {@code null} for every pipe
+	 * @param listener the listener
+	 */
+	public void register(String pipeId, MessagingPipeListenerAdapter listener) {
+		this.bindings.add(new Binding(pipeId, listener));
 	}
 
 	/**
 	 * Returns the registered listeners.
-	 * @return the listeners, in registration order
+	 * @return the listeners of every pipe, in registration order
 	 */
 	public List<MessagingPipeListenerAdapter> getListeners() {
-		return List.copyOf(this.listeners);
+		return this.bindings.stream().map(Binding::listener).toList();
+	}
+
+	/**
+	 * Returns the listeners that receive the messages of a pipe.
+	 * @param pipeId the pipe's id
+	 * @return its listeners, in registration order
+	 */
+	public List<MessagingPipeListenerAdapter> getListeners(String pipeId) {
+		return this.bindings.stream().filter((binding) -> binding.receives(pipeId)).map(Binding::listener).toList();
 	}
 
 	/**
 	 * Returns whether any listener is registered.
-	 * @return {@code true} if a message would reach a listener
+	 * @return {@code true} if a message of some pipe would reach a listener
 	 */
 	public boolean hasListeners() {
-		return !this.listeners.isEmpty();
+		return !this.bindings.isEmpty();
+	}
+
+	/**
+	 * Returns whether a listener receives the messages of a pipe.
+	 * @param pipeId the pipe's id
+	 * @return {@code true} if a message of that pipe would reach a listener
+	 */
+	public boolean hasListeners(String pipeId) {
+		return this.bindings.stream().anyMatch((binding) -> binding.receives(pipeId));
 	}
 
 	/**
@@ -45,8 +72,22 @@ public class PipeListenerEndpointRegistry {
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(Message<byte[]> message, PipeConnection connection) {
-		for (MessagingPipeListenerAdapter listener : this.listeners) {
-			listener.onMessage(message, connection);
+		for (Binding binding : this.bindings) {
+			binding.listener().onMessage(message, connection);
+		}
+	}
+
+	/**
+	 * Hands a message of a pipe to that pipe's listeners, in registration order.
+	 * @param pipeId the id of the pipe it came on
+	 * @param message the message
+	 * @param connection the connection it came on
+	 */
+	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection) {
+		for (Binding binding : this.bindings) {
+			if (binding.receives(pipeId)) {
+				binding.listener().onMessage(message, connection);
+			}
 		}
 	}
 
@@ -55,9 +96,17 @@ public class PipeListenerEndpointRegistry {
 	 * stops, so that a flood of failures shortly before is still reported.
 	 */
 	public void flushFailureLogs() {
-		for (MessagingPipeListenerAdapter listener : this.listeners) {
-			listener.flushFailureLog();
+		for (Binding binding : this.bindings) {
+			binding.listener().flushFailureLog();
 		}
+	}
+
+	private record Binding(String pipeId, MessagingPipeListenerAdapter listener) {
+
+		boolean receives(String id) {
+			return this.pipeId == null || this.pipeId.equals(id);
+		}
+
 	}
 
 }

@@ -77,6 +77,14 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	}
 
 	/**
+	 * Returns the id of the pipe this template sends on.
+	 * @return the pipe id, such as {@code orders}
+	 */
+	public String getPipeId() {
+		return this.container.getId();
+	}
+
+	/**
 	 * Sets how long the blocking send methods wait for the OS to take a message.
 	 * @param sendTimeout the timeout
 	 */

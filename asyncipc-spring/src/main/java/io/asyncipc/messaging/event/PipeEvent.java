@@ -1,5 +1,7 @@
 package io.asyncipc.messaging.event;
 
+import io.asyncipc.messaging.PipeEndpointContainer;
+
 import org.springframework.context.ApplicationEvent;
 
 /**
@@ -12,6 +14,8 @@ public abstract class PipeEvent extends ApplicationEvent {
 
 	private final String pipeName;
 
+	private final String pipeId;
+
 	/**
 	 * Creates an event.
 	 * @param source the container that published it
@@ -20,6 +24,18 @@ public abstract class PipeEvent extends ApplicationEvent {
 	protected PipeEvent(Object source, String pipeName) {
 		super(source);
 		this.pipeName = pipeName;
+		this.pipeId = (source instanceof PipeEndpointContainer container) ? container.getId() : null;
+	}
+
+	/**
+	 * Returns the id of the pipe in the application: {@code orders} for the pipe configured
+	 * under {@code asyncipc.pipes.orders}, {@code default} for the one configured by
+	 * {@code asyncipc.name}. Two pipes of one application may share a name (a server and a
+	 * client of it), never an id.
+	 * @return the id, or {@code null} if the event was not published by a container
+	 */
+	public String getPipeId() {
+		return this.pipeId;
 	}
 
 	/**
