@@ -33,7 +33,7 @@ final class PipeContainers {
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(DEFAULT_TIMEOUT_PER_SHUTDOWN_PHASE));
 		if (Boolean.TRUE.equals(pipe.failFast().value())) {
-			container.setFailFastTimeout(pipe.startupTimeout().value());
+			container.setFailFastTimeout(pipe.startupTimeout().value(), pipe.failFast().property());
 		}
 		return container;
 	}

@@ -201,6 +201,15 @@ class SeveralPipesIntegrationTests {
 				.hasMessageContaining("the connection limit must be at least 1, got 0"));
 	}
 
+	@Test
+	void aFailFastClientPipeWithoutItsServerFailsNamingItsProperty() {
+		runner().withPropertyValues("asyncipc.pipes.orders.name=" + TestNames.random(),
+				"asyncipc.pipes.audit.client.fail-fast=true", "asyncipc.pipes.audit.client.startup-timeout=300ms")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("asyncipc.pipes.audit.client.fail-fast is set and no server answered on pipe '"
+						+ this.name + "'"));
+	}
+
 	private static void awaitConnected(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
 		for (PipeEndpointContainer container : context.getBeansOfType(PipeEndpointContainer.class).values()) {

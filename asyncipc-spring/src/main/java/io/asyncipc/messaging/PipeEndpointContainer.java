@@ -82,6 +82,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	private Duration failFastTimeout;
 
+	private String failFastProperty = "asyncipc.client.fail-fast";
+
 	private int phase = DEFAULT_PHASE;
 
 	private ApplicationEventPublisher publisher = (event) -> {
@@ -155,6 +157,18 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public void setFailFastTimeout(Duration failFastTimeout) {
 		this.failFastTimeout = failFastTimeout;
+	}
+
+	/**
+	 * Makes a client's start fail if it has not reached its server within the timeout, naming
+	 * the property that asked for it when it does.
+	 * @param failFastTimeout how long to wait, or {@code null} to start and keep retrying
+	 * @param property the property that set fail-fast, such as
+	 * {@code asyncipc.pipes.orders.client.fail-fast}
+	 */
+	public void setFailFastTimeout(Duration failFastTimeout, String property) {
+		this.failFastTimeout = failFastTimeout;
+		this.failFastProperty = property;
 	}
 
 	@Override
@@ -250,7 +264,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		if (!connected) {
 			Throwable lastError = created.status().lastError();
 			created.stop(Duration.ZERO);
-			throw new PipeException("asyncipc.client.fail-fast is set and no server answered on pipe '" + this.name
+			throw new PipeException(this.failFastProperty + " is set and no server answered on pipe '" + this.name
 					+ "' (" + created.address() + ") within " + this.failFastTimeout
 					+ ((lastError != null) ? ": " + lastError.getMessage() : ""), lastError);
 		}
