@@ -60,7 +60,8 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 		AsyncIpcProperties.Pipe pipe = p.getPipes().get(id);
 		Resolver r = new Resolver(id);
 		return new PipeDefinition(id, r.own("name", pipe.getName(), id), r.own("role", pipe.getRole(), "server"),
-				r.own("mode", pipe.getMode(), "auto"), r.or("max-message-size", pipe.getMaxMessageSize(), p.getMaxMessageSize()),
+				r.own("mode", pipe.getMode(), "auto"),
+				r.or("max-message-size", pipe.getMaxMessageSize(), p.getMaxMessageSize()),
 				r.or("max-queued-bytes", pipe.getMaxQueuedBytes(), p.getMaxQueuedBytes()),
 				r.or("io-threads", pipe.getIoThreads(), p.getIoThreads()),
 				r.or("backlog", pipe.getBacklog(), p.getBacklog()),

@@ -100,9 +100,10 @@ class SeveralPipesIntegrationTests {
 		runner().withPropertyValues("asyncipc.max-connections=7", "asyncipc.pipes.orders.max-connections=3")
 			.run((context) -> {
 				AsyncIpcProperties properties = context.getBean(AsyncIpcProperties.class);
-				assertThat(PipeSettings.options(PipeDefinition.of("orders", properties), InboundMemoryBudget.processWide(), null).maxConnections())
+				InboundMemoryBudget budget = InboundMemoryBudget.processWide();
+				assertThat(PipeSettings.options(PipeDefinition.of("orders", properties), budget, null).maxConnections())
 					.isEqualTo(3);
-				assertThat(PipeSettings.options(PipeDefinition.of("audit", properties), InboundMemoryBudget.processWide(), null).maxConnections())
+				assertThat(PipeSettings.options(PipeDefinition.of("audit", properties), budget, null).maxConnections())
 					.isEqualTo(7);
 			});
 	}

@@ -65,7 +65,8 @@ public class PipeListenerAnnotationBeanPostProcessor
 				MessageHandlerMethodFactory.class);
 		MessageConverter converter = this.beanFactory.getBean(MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class);
 		Set<String> pipeIds = new TreeSet<>();
-		this.beanFactory.getBeanProvider(PipeEndpointContainer.class).forEach((container) -> pipeIds.add(container.getId()));
+		this.beanFactory.getBeanProvider(PipeEndpointContainer.class)
+			.forEach((container) -> pipeIds.add(container.getId()));
 		for (Found listener : this.found) {
 			String pipeId = pipeOf(listener, pipeIds);
 			InvocableHandlerMethod method = factory.createInvocableHandlerMethod(listener.bean, listener.method);
