@@ -1,0 +1,152 @@
+package io.asyncipc.messaging.envelope;
+
+/**
+ * Encodes an {@link Envelope} into the bytes of one transport message and decodes it back, and
+ * encodes and decodes the hello that an envelope peer sends first on a connection. The layout is
+ * documented byte by byte in {@code docs/wire-format.md} ("The envelope"), for native peers.
+ * <p>The transport frames messages already (a length prefix on Unix, message mode on Windows),
+ * so an envelope has no length of its own: its payload runs to the end of the message. Every
+ * message starts with the magic {@code 89 41 49 50} ({@code \x89AIP}), a version and a kind.
+ * <p>Decoding is strict, so that anything it accepts encodes back to the same bytes: a later
+ * version, an unknown kind, reserved bits, a truncated field, a field over its limit, a header
+ * section over {@link #getMaxHeaderSize()}, bytes that are not UTF-8, an empty or repeated header
+ * key and unused bytes in the header section are all refused with an
+ * {@link EnvelopeFormatException} naming the offset. Nothing is allocated from a length before it
+ * is checked against the bytes that remain and the limits. Instances are immutable and
+ * thread-safe.
+ */
+public final class EnvelopeCodec {
+
+	/** The version this codec reads and writes. */
+	public static final int VERSION = 1;
+
+	/** The default of the largest header section (content type, type id, correlation id, user headers), 64 KiB. */
+	public static final int DEFAULT_MAX_HEADER_SIZE = 64 * 1024;
+
+	/** The smallest header section: the lengths of the three ids and the header count, all zero. */
+	public static final int MIN_HEADER_SIZE = 8;
+
+	/** The longest content type, in UTF-8 bytes. */
+	public static final int MAX_CONTENT_TYPE_LENGTH = 255;
+
+	/** The longest type id, in UTF-8 bytes: a class name with its package fits. */
+	public static final int MAX_TYPE_ID_LENGTH = 1024;
+
+	/** The longest correlation id, in UTF-8 bytes. */
+	public static final int MAX_CORRELATION_ID_LENGTH = 255;
+
+	/** The longest header key, in UTF-8 bytes. */
+	public static final int MAX_HEADER_KEY_LENGTH = 255;
+
+	/** The longest header value, in UTF-8 bytes (what its 2-byte length can say). */
+	public static final int MAX_HEADER_VALUE_LENGTH = 0xFFFF;
+
+	/** The most user headers in one envelope (what the 2-byte count can say). */
+	public static final int MAX_HEADER_COUNT = 0xFFFF;
+
+	static final byte[] MAGIC = { (byte) 0x89, 'A', 'I', 'P' };
+
+	static final int KIND_MESSAGE = 1;
+
+	static final int KIND_HELLO = 2;
+
+	static final int FLAG_REPLY = 0x01;
+
+	static final int FLAG_ERROR = 0x02;
+
+	/** Magic, version, kind, flags and the header section's length. */
+	static final int MESSAGE_PREFIX_SIZE = 11;
+
+	/** Magic, version, kind and flags: the whole hello. */
+	static final int HELLO_SIZE = 7;
+
+	private static final byte[] HELLO = { (byte) 0x89, 'A', 'I', 'P', VERSION, KIND_HELLO, 0 };
+
+	private final int maxHeaderSize;
+
+	/**
+	 * Creates a codec with the default maximum header size, {@value #DEFAULT_MAX_HEADER_SIZE} bytes.
+	 */
+	public EnvelopeCodec() {
+		this(DEFAULT_MAX_HEADER_SIZE);
+	}
+
+	/**
+	 * Creates a codec.
+	 * @param maxHeaderSize the largest header section it encodes or accepts, in bytes, at least
+	 * {@value #MIN_HEADER_SIZE}
+	 */
+	public EnvelopeCodec(int maxHeaderSize) {
+		if (maxHeaderSize < MIN_HEADER_SIZE) {
+			throw new IllegalArgumentException("the maximum header size of an envelope must be at least "
+					+ MIN_HEADER_SIZE + " bytes (an envelope with no ids and no headers), got " + maxHeaderSize);
+		}
+		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	/**
+	 * Returns the largest header section this codec encodes or accepts.
+	 * @return the maximum, in bytes
+	 */
+	public int getMaxHeaderSize() {
+		return this.maxHeaderSize;
+	}
+
+	/**
+	 * Encodes an envelope into the bytes of one transport message.
+	 * @param envelope the envelope
+	 * @return a new array: the prefix, the header section and the payload
+	 * @throws IllegalArgumentException if a field is over its limit, a string is not valid
+	 * Unicode (an unpaired surrogate), or the header section is over the maximum header size
+	 */
+	public byte[] encode(Envelope envelope) {
+		return new EnvelopeWriter(this.maxHeaderSize).write(envelope);
+	}
+
+	/**
+	 * Decodes the bytes of one transport message into an envelope.
+	 * @param message the whole message
+	 * @return the envelope; its payload is a copy
+	 * @throws EnvelopeFormatException if the message is not an envelope of this version within the limits
+	 */
+	public Envelope decode(byte[] message) {
+		return new EnvelopeReader(message, this.maxHeaderSize).readEnvelope();
+	}
+
+	/**
+	 * Returns the hello that an envelope peer sends as the first message on a connection.
+	 * @return a new array of {@value #HELLO_SIZE} bytes
+	 */
+	public byte[] encodeHello() {
+		return HELLO.clone();
+	}
+
+	/**
+	 * Checks that a message is a hello of this version.
+	 * @param message the whole message
+	 * @throws EnvelopeFormatException if it is not
+	 */
+	public void decodeHello(byte[] message) {
+		new EnvelopeReader(message, this.maxHeaderSize).readHello();
+	}
+
+	/**
+	 * Returns whether a message starts with the envelope magic, so that it is meant as an envelope
+	 * or a hello (of any version) rather than a raw payload. The magic starts with {@code 0x89},
+	 * which no UTF-8 text, JSON or pickle starts with.
+	 * @param message the whole message
+	 * @return whether its first four bytes are the magic
+	 */
+	public static boolean startsWithMagic(byte[] message) {
+		if (message.length < MAGIC.length) {
+			return false;
+		}
+		for (int i = 0; i < MAGIC.length; i++) {
+			if (message[i] != MAGIC[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

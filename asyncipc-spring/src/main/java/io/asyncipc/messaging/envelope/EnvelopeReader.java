@@ -1,0 +1,255 @@
+package io.asyncipc.messaging.envelope;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads one envelope or hello from the bytes of one transport message, field by field, with the
+ * offset of the next byte. Every length is checked against the limits and against what remains
+ * before anything is allocated from it. One reader per message.
+ */
+final class EnvelopeReader {
+
+	/** The fewest bytes of one user header: two lengths and a key of one byte. */
+	private static final int MIN_HEADER_ENTRY_SIZE = 5;
+
+	private final byte[] message;
+
+	private final int maxHeaderSize;
+
+	private int offset;
+
+	EnvelopeReader(byte[] message, int maxHeaderSize) {
+		this.message = message;
+		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	Envelope readEnvelope() {
+		readPrefix(EnvelopeCodec.KIND_MESSAGE);
+		int flagsAt = this.offset;
+		int flags = readUnsignedByte("flags", this.message.length);
+		int known = EnvelopeCodec.FLAG_REPLY | EnvelopeCodec.FLAG_ERROR;
+		if ((flags & ~known) != 0) {
+			throw new EnvelopeFormatException(String.format("reserved envelope flag bits 0x%02x are set in the flags "
+					+ "0x%02x at offset %d; version %d knows only reply (0x01) and error (0x02), and a peer that uses "
+					+ "more must send a later version", flags & ~known, flags, flagsAt, EnvelopeCodec.VERSION), flagsAt);
+		}
+		int lengthAt = this.offset;
+		long headerSize = readUnsignedInt("header section length");
+		if (headerSize > this.maxHeaderSize) {
+			throw new EnvelopeFormatException("envelope header section of " + headerSize + " bytes (length at offset "
+					+ lengthAt + ") is larger than the maximum of " + this.maxHeaderSize
+					+ " bytes; raise the maximum header size, or have the peer send fewer or shorter headers", lengthAt);
+		}
+		if (headerSize > this.message.length - this.offset) {
+			throw new EnvelopeFormatException("envelope header section of " + headerSize + " bytes (length at offset "
+					+ lengthAt + ") runs past the end of the message at offset " + this.message.length + ": only "
+					+ (this.message.length - this.offset) + " bytes follow offset " + this.offset, lengthAt);
+		}
+		int headerStart = this.offset;
+		int headerEnd = headerStart + (int) headerSize;
+		if (headerSize < EnvelopeCodec.MIN_HEADER_SIZE) {
+			throw new EnvelopeFormatException("envelope header section of " + headerSize + " bytes (length at offset "
+					+ lengthAt + ") is shorter than the minimum of " + EnvelopeCodec.MIN_HEADER_SIZE
+					+ " bytes (three id lengths and a header count)", lengthAt);
+		}
+		Envelope.Builder builder = Envelope.builder().reply((flags & EnvelopeCodec.FLAG_REPLY) != 0)
+			.error((flags & EnvelopeCodec.FLAG_ERROR) != 0);
+		builder.contentType(readString("content type", EnvelopeCodec.MAX_CONTENT_TYPE_LENGTH, headerEnd));
+		builder.typeId(readString("type id", EnvelopeCodec.MAX_TYPE_ID_LENGTH, headerEnd));
+		builder.correlationId(readString("correlation id", EnvelopeCodec.MAX_CORRELATION_ID_LENGTH, headerEnd));
+		readHeaders(builder, headerEnd);
+		if (this.offset != headerEnd) {
+			throw new EnvelopeFormatException("envelope header section from offset " + headerStart + " to "
+					+ headerEnd + " has " + bytes(headerEnd - this.offset) + " unused after its last header, at offset "
+					+ this.offset + "; its length must be exactly that of its fields", this.offset);
+		}
+		return builder.payload(Arrays.copyOfRange(this.message, headerEnd, this.message.length)).build();
+	}
+
+	void readHello() {
+		readPrefix(EnvelopeCodec.KIND_HELLO);
+		int flagsAt = this.offset;
+		int flags = readUnsignedByte("hello flags", this.message.length);
+		if (flags != 0) {
+			throw new EnvelopeFormatException(String.format("reserved hello flag bits 0x%02x are set at offset %d; "
+					+ "version %d has no hello flags, and a peer that uses some must send a later version", flags,
+					flagsAt, EnvelopeCodec.VERSION), flagsAt);
+		}
+		if (this.offset != this.message.length) {
+			throw new EnvelopeFormatException("hello of " + this.message.length + " bytes has "
+					+ bytes(this.message.length - this.offset) + " more than expected, from offset " + this.offset
+					+ "; a hello of version " + EnvelopeCodec.VERSION + " is exactly " + EnvelopeCodec.HELLO_SIZE
+					+ " bytes", this.offset);
+		}
+	}
+
+	private void readPrefix(int expectedKind) {
+		int compared = Math.min(EnvelopeCodec.MAGIC.length, this.message.length);
+		for (int i = 0; i < compared; i++) {
+			if (this.message[i] != EnvelopeCodec.MAGIC[i]) {
+				throw new EnvelopeFormatException("not an envelope: a message of " + this.message.length
+						+ " bytes starts with " + hex(0, compared) + " where the magic " + hex(EnvelopeCodec.MAGIC)
+						+ " was expected (first difference at offset " + i + "); if the peer sends raw messages, "
+						+ "the pipe's format must be raw on this side", i);
+			}
+		}
+		if (compared < EnvelopeCodec.MAGIC.length) {
+			throw truncated("the magic", 0, EnvelopeCodec.MAGIC.length);
+		}
+		this.offset = EnvelopeCodec.MAGIC.length;
+		int versionAt = this.offset;
+		int version = readUnsignedByte("version", this.message.length);
+		if (version != EnvelopeCodec.VERSION) {
+			throw new EnvelopeFormatException("envelope version " + version + " at offset " + versionAt
+					+ " is not supported: this side speaks version " + EnvelopeCodec.VERSION
+					+ "; upgrade AsyncIPC on this side, or have the peer send version " + EnvelopeCodec.VERSION,
+					versionAt);
+		}
+		int kindAt = this.offset;
+		int kind = readUnsignedByte("kind", this.message.length);
+		if (kind != expectedKind) {
+			throw new EnvelopeFormatException("envelope kind " + kind + " (" + kindName(kind) + ") at offset " + kindAt
+					+ " where " + kindName(expectedKind) + " (" + expectedKind + ") was expected", kindAt);
+		}
+	}
+
+	private void readHeaders(Envelope.Builder builder, int headerEnd) {
+		int countAt = this.offset;
+		int count = readUnsignedShort("header count", headerEnd);
+		if (count == 0) {
+			return;
+		}
+		// Checked before the map is sized from it: each header takes at least five bytes.
+		if ((long) count * MIN_HEADER_ENTRY_SIZE > headerEnd - this.offset) {
+			throw new EnvelopeFormatException("envelope header count " + count + " at offset " + countAt
+					+ " does not fit in the header section: " + count + ((count == 1) ? " header takes" : " headers take")
+					+ " at least "
+					+ (long) count * MIN_HEADER_ENTRY_SIZE + " bytes, and only " + (headerEnd - this.offset)
+					+ " remain before its end at offset " + headerEnd, countAt);
+		}
+		Map<String, String> headers = new LinkedHashMap<>(count * 2);
+		for (int i = 0; i < count; i++) {
+			int keyAt = this.offset;
+			String key = readString("header key", EnvelopeCodec.MAX_HEADER_KEY_LENGTH, headerEnd);
+			if (key == null) {
+				throw new EnvelopeFormatException("envelope header key at offset " + keyAt + " is empty", keyAt);
+			}
+			String value = readString("value of header '" + key + "'", EnvelopeCodec.MAX_HEADER_VALUE_LENGTH,
+					headerEnd);
+			if (headers.putIfAbsent(key, (value != null) ? value : "") != null) {
+				throw new EnvelopeFormatException("envelope header '" + key + "' at offset " + keyAt
+						+ " appears twice; a key may appear once", keyAt);
+			}
+		}
+		builder.headers(headers);
+	}
+
+	/** Reads a 2-byte length and that many bytes of UTF-8; {@code null} for a length of zero. */
+	private String readString(String field, int limit, int end) {
+		int lengthAt = this.offset;
+		int length = readUnsignedShort(field + " length", end);
+		if (length > limit) {
+			throw new EnvelopeFormatException("envelope " + field + " of " + length + " bytes (length at offset "
+					+ lengthAt + ") is longer than the limit of " + limit + " bytes", lengthAt);
+		}
+		if (length > end - this.offset) {
+			throw new EnvelopeFormatException("envelope " + field + " of " + length + " bytes (length at offset "
+					+ lengthAt + ") runs past the end of the header section at offset " + end + ": only "
+					+ (end - this.offset) + " bytes remain", lengthAt);
+		}
+		int start = this.offset;
+		this.offset += length;
+		return (length != 0) ? utf8(field, start, length) : null;
+	}
+
+	private String utf8(String field, int start, int length) {
+		int end = start + length;
+		int i = start;
+		while (i < end && this.message[i] >= 0) {
+			i++;
+		}
+		if (i == end) {
+			return new String(this.message, start, length, StandardCharsets.US_ASCII);
+		}
+		// new String(bytes, UTF_8) would replace bad bytes, and then the envelope would not encode to what came.
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+		ByteBuffer in = ByteBuffer.wrap(this.message, start, length);
+		CharBuffer out = CharBuffer.allocate(length);
+		CoderResult result = decoder.decode(in, out, true);
+		if (!result.isError()) {
+			result = decoder.flush(out);
+		}
+		if (result.isError()) {
+			int bad = in.position();
+			throw new EnvelopeFormatException("envelope " + field + " at offset " + start + " is not valid UTF-8: "
+					+ "malformed input " + hex(bad, Math.min(end, bad + Math.max(result.length(), 1))) + " at offset " + bad,
+					bad);
+		}
+		return out.flip().toString();
+	}
+
+	private int readUnsignedByte(String field, int end) {
+		need(field, 1, end);
+		return this.message[this.offset++] & 0xFF;
+	}
+
+	private int readUnsignedShort(String field, int end) {
+		need(field, 2, end);
+		int value = ((this.message[this.offset] & 0xFF) << 8) | (this.message[this.offset + 1] & 0xFF);
+		this.offset += 2;
+		return value;
+	}
+
+	private long readUnsignedInt(String field) {
+		need(field, 4, this.message.length);
+		long value = 0;
+		for (int i = 0; i < 4; i++) {
+			value = (value << 8) | (this.message[this.offset++] & 0xFF);
+		}
+		return value;
+	}
+
+	private void need(String field, int width, int end) {
+		if (end - this.offset < width) {
+			if (end == this.message.length) {
+				throw truncated("the " + field, this.offset, width);
+			}
+			throw new EnvelopeFormatException("envelope header section ends at offset " + end + ", inside the "
+					+ field + " (" + bytes(width) + ") at offset " + this.offset, this.offset);
+		}
+	}
+
+	private EnvelopeFormatException truncated(String field, int at, int width) {
+		return new EnvelopeFormatException("envelope truncated: the message ends at offset " + this.message.length
+				+ ", inside " + field + " (" + bytes(width) + ") at offset " + at, this.message.length);
+	}
+
+	private static String bytes(long count) {
+		return count + ((count == 1) ? " byte" : " bytes");
+	}
+
+	private String hex(int from, int to) {
+		return hex(Arrays.copyOfRange(this.message, from, to));
+	}
+
+	private static String hex(byte[] bytes) {
+		return HexFormat.ofDelimiter(" ").formatHex(bytes);
+	}
+
+	private static String kindName(int kind) {
+		return switch (kind) {
+			case EnvelopeCodec.KIND_MESSAGE -> "a message";
+			case EnvelopeCodec.KIND_HELLO -> "a hello";
+			default -> "unknown";
+		};
+	}
+
+}
