@@ -9,8 +9,10 @@ import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 
 /**
- * Invokes one {@link PipeListener} method through spring-messaging, with the connection as a
- * provided argument, and sends its return value back on that connection.
+ * Invokes a {@link PipeListener} through spring-messaging, with the connection as a provided
+ * argument, and sends its return value back on that connection. Its {@link PayloadTypeRouter}
+ * picks the method, of a class-level listener's {@link PipeHandler} methods, that receives a
+ * message, or tells that the listener does not accept it.
  */
 public class MessagingPipeListenerAdapter {
 
@@ -18,7 +20,7 @@ public class MessagingPipeListenerAdapter {
 
 	private final String id;
 
-	private final InvocableHandlerMethod handlerMethod;
+	private final PayloadTypeRouter router;
 
 	private final MessageConverter messageConverter;
 
@@ -27,7 +29,8 @@ public class MessagingPipeListenerAdapter {
 	private final ListenerFailureLog failureLog;
 
 	/**
-	 * Creates an adapter.
+	 * Creates the adapter of a method-level listener, which receives the messages whose type
+	 * its method accepts.
 	 * @param id the listener id, for logs
 	 * @param handlerMethod the listener method, bound to its bean
 	 * @param messageConverter converts return values to bytes
@@ -35,13 +38,31 @@ public class MessagingPipeListenerAdapter {
 	 */
 	public MessagingPipeListenerAdapter(String id, InvocableHandlerMethod handlerMethod,
 			MessageConverter messageConverter, PipeListenerErrorHandler errorHandler) {
-		this(id, handlerMethod, messageConverter, errorHandler, new ListenerFailureLog(logger, id));
+		this(id, PayloadTypeRouter.forMethod(handlerMethod, messageConverter), messageConverter, errorHandler);
+	}
+
+	/**
+	 * Creates an adapter whose router picks the method for each message.
+	 * @param id the listener id, for logs
+	 * @param router picks the method that receives a message
+	 * @param messageConverter converts return values to bytes
+	 * @param errorHandler handles the methods' exceptions, or {@code null} to log them
+	 */
+	public MessagingPipeListenerAdapter(String id, PayloadTypeRouter router, MessageConverter messageConverter,
+			PipeListenerErrorHandler errorHandler) {
+		this(id, router, messageConverter, errorHandler, new ListenerFailureLog(logger, id));
 	}
 
 	MessagingPipeListenerAdapter(String id, InvocableHandlerMethod handlerMethod, MessageConverter messageConverter,
 			PipeListenerErrorHandler errorHandler, ListenerFailureLog failureLog) {
+		this(id, PayloadTypeRouter.forMethod(handlerMethod, messageConverter), messageConverter, errorHandler,
+				failureLog);
+	}
+
+	private MessagingPipeListenerAdapter(String id, PayloadTypeRouter router, MessageConverter messageConverter,
+			PipeListenerErrorHandler errorHandler, ListenerFailureLog failureLog) {
 		this.id = id;
-		this.handlerMethod = handlerMethod;
+		this.router = router;
 		this.messageConverter = messageConverter;
 		this.errorHandler = errorHandler;
 		this.failureLog = failureLog;
@@ -56,17 +77,24 @@ public class MessagingPipeListenerAdapter {
 	}
 
 	/**
-	 * Invokes the listener with one message, and sends its reply, if any. Failures that no
+	 * Invokes the listener with one message if it accepts its type, and sends its reply, if
+	 * any. Failures that no
 	 * error handler takes care of are logged at most once per ten seconds with their stack
 	 * trace; the others in that time are counted and summed up in one line.
 	 * @param message the received message
 	 * @param connection the connection it came on
+	 * @return whether the listener accepted the message; a failure of an accepting listener
+	 * counts as accepted
 	 */
-	public void onMessage(Message<byte[]> message, PipeConnection connection) {
+	public boolean onMessage(Message<byte[]> message, PipeConnection connection) {
 		this.failureLog.flushIfDue();
+		InvocableHandlerMethod handlerMethod = this.router.select(message);
+		if (handlerMethod == null) {
+			return false;
+		}
 		Object result;
 		try {
-			result = this.handlerMethod.invoke(message, connection);
+			result = handlerMethod.invoke(message, connection);
 		}
 		catch (Exception ex) {
 			result = handleFailure(message, connection, ex);
@@ -74,6 +102,7 @@ public class MessagingPipeListenerAdapter {
 		if (result != null) {
 			reply(result, connection);
 		}
+		return true;
 	}
 
 	/**

@@ -2,7 +2,8 @@ package io.asyncipc.messaging;
 
 /**
  * Names of the headers that AsyncIPC puts on each received {@link org.springframework.messaging.Message}.
- * They exist only inside this process: the wire carries the payload alone.
+ * They exist only inside this process, except {@link #TYPE_ID} and the content type, which the
+ * envelope format carries.
  */
 public final class PipeHeaders {
 
@@ -23,6 +24,13 @@ public final class PipeHeaders {
 
 	/** When the message was received, in milliseconds since the epoch ({@code Long}). */
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
+
+	/**
+	 * The type id of the payload ({@code String}): the fully qualified name of the class the
+	 * sender converted, which picks the {@link PipeListener} or {@link PipeHandler} method that
+	 * receives it (see {@link PayloadTypeRouter}). Absent on the raw format.
+	 */
+	public static final String TYPE_ID = PREFIX + "typeId";
 
 	private PipeHeaders() {
 	}

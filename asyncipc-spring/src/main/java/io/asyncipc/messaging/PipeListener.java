@@ -10,8 +10,12 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
 
 /**
  * Marks a method that receives the messages of the application's pipe, the way
- * {@code @KafkaListener} or {@code @JmsListener} do for their brokers. Every listener of a
- * pipe sees every message of that pipe.
+ * {@code @KafkaListener} or {@code @JmsListener} do for their brokers, or a class whose
+ * {@link PipeHandler} methods do, each for its payload type, as with {@code @KafkaHandler}.
+ * A method-level listener receives the messages whose type it accepts; a class-level one hands
+ * each message to one of its handlers. {@link PayloadTypeRouter} describes the rule, with and
+ * without a type id ({@link PipeHeaders#TYPE_ID}). A message that no listener of its pipe
+ * accepts is logged once per type at WARN and dropped.
  * <p>
  * With one pipe, a listener binds to it without naming it. With several
  * ({@code asyncipc.pipes.<id>.*}), each listener names its pipe's id in {@link #pipe()}; one
@@ -36,7 +40,7 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  * when the ten seconds are over or the pipe stops, so that a peer sending bad messages
  * cannot flood the log.
  */
-@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Target({ ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @MessageMapping

@@ -2,6 +2,7 @@ package io.asyncipc.messaging;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,8 @@ import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link PipeListener} methods on beans, proxied ones included, and registers them with
+ * Finds {@link PipeListener} methods on beans, proxied ones included, and classes annotated
+ * {@link PipeListener} with their {@link PipeHandler} methods, and registers them with
  * the {@link PipeListenerEndpointRegistry} once all singletons exist, each bound to the pipe it
  * names, or to the only pipe. A listener that names no pipe among several, or a pipe that no
  * {@link PipeEndpointContainer} bean has, fails the startup with a
@@ -48,12 +50,19 @@ public class PipeListenerAnnotationBeanPostProcessor
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		PipeListener classLevel = AnnotatedElementUtils.findMergedAnnotation(targetClass, PipeListener.class);
+		if (classLevel != null) {
+			Map<Method, PipeHandler> handlers = MethodIntrospector.selectMethods(targetClass,
+					(MethodIntrospector.MetadataLookup<PipeHandler>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, PipeHandler.class));
+			this.found.add(new Found(bean, beanName, null, classLevel, handlers));
+		}
 		Map<Method, PipeListener> methods = MethodIntrospector.selectMethods(targetClass,
 				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, PipeListener.class));
 		methods.forEach((method, annotation) -> {
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-			this.found.add(new Found(bean, beanName, invocable, annotation));
+			this.found.add(new Found(bean, beanName, invocable, annotation, Map.of()));
 		});
 		return bean;
 	}
@@ -69,15 +78,35 @@ public class PipeListenerAnnotationBeanPostProcessor
 			.forEach((container) -> pipeIds.add(container.getId()));
 		for (Found listener : this.found) {
 			String pipeId = pipeOf(listener, pipeIds);
-			InvocableHandlerMethod method = factory.createInvocableHandlerMethod(listener.bean, listener.method);
+			PayloadTypeRouter router = routerOf(listener, factory, converter);
 			String id = StringUtils.hasText(listener.annotation.id()) ? listener.annotation.id()
-					: listener.beanName + "." + listener.method.getName();
+					: (listener.method != null) ? listener.beanName + "." + listener.method.getName()
+							: listener.beanName;
 			PipeListenerErrorHandler errorHandler = StringUtils.hasText(listener.annotation.errorHandler())
 					? this.beanFactory.getBean(listener.annotation.errorHandler(), PipeListenerErrorHandler.class)
 					: null;
-			registry.register(pipeId, new MessagingPipeListenerAdapter(id, method, converter, errorHandler));
+			registry.register(pipeId, new MessagingPipeListenerAdapter(id, router, converter, errorHandler));
 		}
 		this.found.clear();
+	}
+
+	private static PayloadTypeRouter routerOf(Found listener, MessageHandlerMethodFactory factory,
+			MessageConverter converter) {
+		if (listener.method != null) {
+			return PayloadTypeRouter.forMethod(factory.createInvocableHandlerMethod(listener.bean, listener.method),
+					converter);
+		}
+		List<InvocableHandlerMethod> methods = new ArrayList<>();
+		List<Boolean> defaults = new ArrayList<>();
+		listener.handlers.entrySet()
+			.stream()
+			.sorted(Comparator.comparing((entry) -> entry.getKey().toGenericString()))
+			.forEach((entry) -> {
+				Method invocable = AopUtils.selectInvocableMethod(entry.getKey(), listener.bean.getClass());
+				methods.add(factory.createInvocableHandlerMethod(listener.bean, invocable));
+				defaults.add(entry.getValue().isDefault());
+			});
+		return PayloadTypeRouter.forClass(describe(listener), methods, defaults, converter);
 	}
 
 	/**
@@ -104,11 +133,20 @@ public class PipeListenerAnnotationBeanPostProcessor
 	}
 
 	private static String describe(Found listener) {
+		if (listener.method == null) {
+			return "@PipeListener class " + AopUtils.getTargetClass(listener.bean).getName() + " (bean '"
+					+ listener.beanName + "')";
+		}
 		return "@PipeListener method '" + listener.method.getName() + "' of bean '" + listener.beanName + "' ("
 				+ listener.method.getDeclaringClass().getName() + ")";
 	}
 
-	private record Found(Object bean, String beanName, Method method, PipeListener annotation) {
+	/**
+	 * A listener found on a bean: a method-level one has its {@code method}, a class-level one
+	 * has none and its {@code handlers} instead.
+	 */
+	private record Found(Object bean, String beanName, Method method, PipeListener annotation,
+			Map<Method, PipeHandler> handlers) {
 	}
 
 }

@@ -9,11 +9,15 @@ import org.springframework.messaging.Message;
 
 /**
  * Holds the {@link PipeListener} methods of the application, each bound to a pipe id or to
- * every pipe, and hands each message a pipe received to the listeners bound to it.
+ * every pipe, and hands each message a pipe received to the listeners bound to it that accept
+ * its type (see {@link PayloadTypeRouter}). A message that none accepts is logged once per pipe
+ * and type at WARN.
  */
 public class PipeListenerEndpointRegistry {
 
 	private final List<Binding> bindings = new CopyOnWriteArrayList<>();
+
+	private final UnmatchedMessageLog unmatched = new UnmatchedMessageLog();
 
 	/**
 	 * Adds a listener that receives the messages of every pipe.
@@ -67,27 +71,35 @@ public class PipeListenerEndpointRegistry {
 	}
 
 	/**
-	 * Hands a message to every listener, in registration order.
+	 * Hands a message to every listener that accepts it, in registration order.
 	 * @param message the message
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(Message<byte[]> message, PipeConnection connection) {
+		boolean accepted = false;
 		for (Binding binding : this.bindings) {
-			binding.listener().onMessage(message, connection);
+			accepted |= binding.listener().onMessage(message, connection);
+		}
+		if (!accepted) {
+			this.unmatched.unmatched(message);
 		}
 	}
 
 	/**
-	 * Hands a message of a pipe to that pipe's listeners, in registration order.
+	 * Hands a message of a pipe to that pipe's listeners that accept it, in registration order.
 	 * @param pipeId the id of the pipe it came on
 	 * @param message the message
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection) {
+		boolean accepted = false;
 		for (Binding binding : this.bindings) {
 			if (binding.receives(pipeId)) {
-				binding.listener().onMessage(message, connection);
+				accepted |= binding.listener().onMessage(message, connection);
 			}
+		}
+		if (!accepted) {
+			this.unmatched.unmatched(message);
 		}
 	}
 
