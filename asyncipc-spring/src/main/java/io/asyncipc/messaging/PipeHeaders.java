@@ -2,7 +2,9 @@ package io.asyncipc.messaging;
 
 /**
  * Names of the headers that AsyncIPC puts on each received {@link org.springframework.messaging.Message}.
- * They exist only inside this process: the wire carries the payload alone.
+ * {@link #TYPE_ID} and {@link #CORRELATION_ID} travel in the envelope (on a pipe of the envelope
+ * format); the others exist only inside this process, and a peer cannot send a header with the
+ * {@link #PREFIX}.
  */
 public final class PipeHeaders {
 
@@ -23,6 +25,19 @@ public final class PipeHeaders {
 
 	/** When the message was received, in milliseconds since the epoch ({@code Long}). */
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
+
+	/**
+	 * What the payload is ({@code String}), from the envelope's type id. A {@link PipeTemplate}
+	 * sets it to the full class name of the payload it converts (none for {@code byte[]}),
+	 * unless the message carries this header already. Absent on a raw connection.
+	 */
+	public static final String TYPE_ID = PREFIX + "typeId";
+
+	/**
+	 * The id that ties a reply to its request ({@code String}), from the envelope's correlation
+	 * id. Absent on a raw connection.
+	 */
+	public static final String CORRELATION_ID = PREFIX + "correlationId";
 
 	private PipeHeaders() {
 	}
