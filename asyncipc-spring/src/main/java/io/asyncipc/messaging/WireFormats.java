@@ -130,6 +130,11 @@ final class WireFormats {
 				return connection.send(this.codec.encode(envelope));
 			}
 			if (state.kind == Kind.UNKNOWN) {
+				if (!connection.isOpen()) {
+					// Its entry is gone with onDisconnected: nothing would ever release the message.
+					return CompletableFuture.failedFuture(new PipeClosedException("connection " + connection.id()
+							+ " of pipe '" + this.pipeName + "' is closed; the message was not sent"));
+				}
 				CompletableFuture<SendResult> held = new CompletableFuture<>();
 				state.held.add(new Held(envelope, held));
 				return held;
