@@ -38,6 +38,13 @@ public class AsyncIpcProperties {
 	private String mode = "auto";
 
 	/**
+	 * Wire format: 'envelope' (headers and a type id travel beside each payload; a server also
+	 * serves raw peers, told apart per connection) or 'raw' (the payload alone, for a client of
+	 * a native server that speaks only raw messages).
+	 */
+	private String format = "envelope";
+
+	/**
 	 * Largest message that may be sent or received. A larger incoming frame closes its
 	 * connection; a larger send fails its future.
 	 */
@@ -128,6 +135,14 @@ public class AsyncIpcProperties {
 
 	public void setMode(String mode) {
 		this.mode = mode;
+	}
+
+	public String getFormat() {
+		return this.format;
+	}
+
+	public void setFormat(String format) {
+		this.format = format;
 	}
 
 	public DataSize getMaxMessageSize() {
@@ -331,6 +346,11 @@ public class AsyncIpcProperties {
 		private String mode;
 
 		/**
+		 * Wire format of this pipe: 'envelope' (the default) or 'raw'.
+		 */
+		private String format;
+
+		/**
 		 * Largest message that may be sent or received on this pipe.
 		 */
 		private DataSize maxMessageSize;
@@ -391,6 +411,14 @@ public class AsyncIpcProperties {
 
 		public void setMode(String mode) {
 			this.mode = mode;
+		}
+
+		public String getFormat() {
+			return this.format;
+		}
+
+		public void setFormat(String format) {
+			this.format = format;
 		}
 
 		public DataSize getMaxMessageSize() {

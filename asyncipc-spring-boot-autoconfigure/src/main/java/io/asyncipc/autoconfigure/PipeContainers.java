@@ -28,6 +28,9 @@ final class PipeContainers {
 		String name = PipeSettings.name(pipe);
 		PipeEndpointContainer container = new PipeEndpointContainer(pipe.id(), transport, name,
 				PipeSettings.role(pipe), PipeSettings.options(pipe, budget, listenerExecutor), registry);
+		// A pipe of the map that takes the top-level format is still best set on its own.
+		container.setFormat(PipeSettings.format(pipe), PipeEndpointContainer.DEFAULT_ID.equals(pipe.id())
+				? pipe.format().property() : "asyncipc.pipes." + pipe.id() + ".format");
 		// The pipe's stop must fit in the phase Spring waits for, so that it calls back in time.
 		container.setShutdownTimeout(Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)

@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param name the pipe name
  * @param role the role
  * @param mode the I/O mode
+ * @param format the wire format
  * @param maxMessageSize the largest message
  * @param maxQueuedBytes the bytes a connection may queue
  * @param ioThreads the I/O threads of a server
@@ -29,7 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param startupTimeout how long a fail-fast client waits
  */
 record PipeDefinition(String id, Setting<String> name, Setting<String> role, Setting<String> mode,
-		Setting<DataSize> maxMessageSize, Setting<DataSize> maxQueuedBytes, Setting<Integer> ioThreads,
+		Setting<String> format, Setting<DataSize> maxMessageSize, Setting<DataSize> maxQueuedBytes, Setting<Integer> ioThreads,
 		Setting<Integer> backlog, Setting<Integer> maxConnections, Setting<Duration> frameTimeout,
 		Setting<Duration> idleTimeout, Setting<Duration> minBackoff, Setting<Duration> maxBackoff,
 		Setting<Boolean> failFast, Setting<Duration> startupTimeout) {
@@ -42,7 +43,7 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 	 */
 	static PipeDefinition single(AsyncIpcProperties p) {
 		return new PipeDefinition(PipeEndpointContainer.DEFAULT_ID, top("name", p.getName()), top("role", p.getRole()),
-				top("mode", p.getMode()), top("max-message-size", p.getMaxMessageSize()),
+				top("mode", p.getMode()), top("format", p.getFormat()), top("max-message-size", p.getMaxMessageSize()),
 				top("max-queued-bytes", p.getMaxQueuedBytes()), top("io-threads", p.getIoThreads()),
 				top("backlog", p.getBacklog()), top("max-connections", p.getMaxConnections()),
 				top("frame-timeout", p.getFrameTimeout()), top("idle-timeout", p.getIdleTimeout()),
@@ -60,7 +61,7 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 		AsyncIpcProperties.Pipe pipe = p.getPipes().get(id);
 		Resolver r = new Resolver(id);
 		return new PipeDefinition(id, r.own("name", pipe.getName(), id), r.own("role", pipe.getRole(), "server"),
-				r.own("mode", pipe.getMode(), "auto"),
+				r.own("mode", pipe.getMode(), "auto"), r.or("format", pipe.getFormat(), p.getFormat()),
 				r.or("max-message-size", pipe.getMaxMessageSize(), p.getMaxMessageSize()),
 				r.or("max-queued-bytes", pipe.getMaxQueuedBytes(), p.getMaxQueuedBytes()),
 				r.or("io-threads", pipe.getIoThreads(), p.getIoThreads()),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.asyncipc.autoconfigure.PipeDefinition.Setting;
+import io.asyncipc.messaging.PipeFormat;
 import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
@@ -52,6 +53,18 @@ final class PipeSettings {
 		}
 		throw new InvalidConfigurationPropertyValueException(role.property(), role.value(),
 				role.property() + " must be 'server' or 'client', got '" + role.value() + "'");
+	}
+
+	static PipeFormat format(PipeDefinition pipe) {
+		Setting<String> format = pipe.format();
+		if ("envelope".equals(format.value())) {
+			return PipeFormat.ENVELOPE;
+		}
+		if ("raw".equals(format.value())) {
+			return PipeFormat.RAW;
+		}
+		throw new InvalidConfigurationPropertyValueException(format.property(), format.value(),
+				format.property() + " must be 'envelope' or 'raw', got '" + format.value() + "'");
 	}
 
 	static PipeTransport transport(AsyncIpcProperties properties) {

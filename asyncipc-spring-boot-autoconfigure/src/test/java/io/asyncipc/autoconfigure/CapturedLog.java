@@ -17,7 +17,7 @@ final class CapturedLog implements AutoCloseable {
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-	private CapturedLog(Class<?> source) {
+	private CapturedLog(String source) {
 		this.logger = (Logger) LoggerFactory.getLogger(source);
 		this.appender.start();
 		this.logger.addAppender(this.appender);
@@ -25,7 +25,11 @@ final class CapturedLog implements AutoCloseable {
 	}
 
 	static CapturedLog of(Class<?> source) {
-		return new CapturedLog(source);
+		return new CapturedLog(source.getName());
+	}
+
+	static CapturedLog of(String loggerName) {
+		return new CapturedLog(loggerName);
 	}
 
 	List<ILoggingEvent> events() {

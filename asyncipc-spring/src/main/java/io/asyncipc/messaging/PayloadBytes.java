@@ -4,6 +4,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
  * Turns a payload, or a whole {@link Message}, into the bytes that go on the wire:
@@ -15,6 +16,14 @@ final class PayloadBytes {
 	}
 
 	static byte[] of(Object value, MessageConverter converter) {
+		return (byte[]) converted(value, converter).getPayload();
+	}
+
+	/**
+	 * Returns the message with its payload in bytes, and the headers the converter added, such
+	 * as the content type.
+	 */
+	static Message<?> converted(Object value, MessageConverter converter) {
 		Object payload = value;
 		MessageHeaders headers = null;
 		if (value instanceof Message<?> message) {
@@ -22,15 +31,15 @@ final class PayloadBytes {
 			headers = message.getHeaders();
 		}
 		if (payload instanceof byte[] bytes) {
-			return bytes;
+			return (value instanceof Message<?> message) ? message : MessageBuilder.withPayload(bytes).build();
 		}
 		Message<?> converted = converter.toMessage(payload, headers);
-		if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
+		if (converted == null || !(converted.getPayload() instanceof byte[])) {
 			throw new MessageConversionException("No message converter turns a " + payload.getClass().getName()
 					+ " into bytes; send byte[] or String, put Jackson on the classpath for JSON, or add a "
 					+ "MessageConverter bean");
 		}
-		return bytes;
+		return converted;
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.asyncipc.messaging.envelope.Envelope;
+import io.asyncipc.messaging.envelope.EnvelopeFormatException;
 import io.asyncipc.messaging.event.PipeConnectedEvent;
 import io.asyncipc.messaging.event.PipeCreatedEvent;
 import io.asyncipc.messaging.event.PipeDisconnectedEvent;
@@ -24,6 +26,7 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
+import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
@@ -99,6 +103,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	private volatile boolean warnedNoListener;
 
+	private volatile WireFormats formats;
+
 	/**
 	 * Creates the container of the pipe with the id {@link #DEFAULT_ID}.
 	 * @param transport the platform transport
@@ -130,6 +136,25 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.role = role;
 		this.options = options;
 		this.registry = registry;
+		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format");
+	}
+
+	/**
+	 * Sets the wire format of the pipe.
+	 * @param format {@link PipeFormat#ENVELOPE} (the default) or {@link PipeFormat#RAW}
+	 * @param property the property that sets it, such as {@code asyncipc.pipes.orders.format},
+	 * which a client names when its server does not speak the envelope
+	 */
+	public void setFormat(PipeFormat format, String property) {
+		this.formats = new WireFormats(this.name, this.role, format, property);
+	}
+
+	/**
+	 * Returns the wire format of the pipe.
+	 * @return envelope or raw
+	 */
+	public PipeFormat getFormat() {
+		return this.formats.format();
 	}
 
 	/**
@@ -368,12 +393,26 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	@Override
 	public void onConnected(PipeConnection connection) {
 		logger.info("Pipe '{}': connection {} with {} is open", this.name, connection.id(), connection.peer());
+		this.formats.onConnected(connection);
 		this.firstConnection.countDown();
-		this.publisher.publishEvent(new PipeConnectedEvent(this, connection));
+		this.publisher.publishEvent(new PipeConnectedEvent(this, exposed(connection)));
 	}
 
 	@Override
 	public void onMessage(PipeConnection connection, byte[] bytes) {
+		Envelope envelope;
+		try {
+			envelope = this.formats.inbound(connection, bytes);
+		}
+		catch (EnvelopeFormatException ex) {
+			logger.warn("Pipe '{}': connection {} sent a message that is not a valid envelope, so it is closed: {}",
+					this.name, connection.id(), ex.getMessage());
+			connection.close();
+			return;
+		}
+		if (envelope == null) {
+			return;
+		}
 		if (!this.registry.hasListeners(this.id)) {
 			if (!this.warnedNoListener) {
 				this.warnedNoListener = true;
@@ -382,12 +421,13 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(this.id, toMessage(connection, bytes), connection);
+		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection));
 	}
 
 	@Override
 	public void onDisconnected(PipeConnection connection, DisconnectReason reason, Throwable cause) {
 		logger.info("Pipe '{}': connection {} closed ({})", this.name, connection.id(), reason);
+		this.formats.onDisconnected(connection);
 		this.publisher.publishEvent(
 				new PipeDisconnectedEvent(this, this.name, connection.id(), connection.peer(), reason, cause));
 	}
@@ -416,9 +456,40 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.publisher.publishEvent(new PipePeerRejectedEvent(this, this.name, peer, reason));
 	}
 
-	private Message<byte[]> toMessage(PipeConnection connection, byte[] bytes) {
-		MessageBuilder<byte[]> builder = MessageBuilder.withPayload(bytes)
-			.setHeader(PipeHeaders.CONNECTION_ID, connection.id())
+	/**
+	 * Sends a message on a connection of this pipe in the connection's format: the envelope, or
+	 * its payload alone where the connection speaks the raw format.
+	 */
+	CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope) {
+		return this.formats.send(connection, envelope);
+	}
+
+	/**
+	 * Returns the connection as listeners see it: what they send on it goes out in the
+	 * connection's format, so that bytes sent to an envelope peer arrive as an envelope.
+	 */
+	private PipeConnection exposed(PipeConnection connection) {
+		return (this.formats.format() == PipeFormat.RAW) ? connection : new EnvelopeConnection(connection, this.formats);
+	}
+
+	private Message<byte[]> toMessage(PipeConnection connection, Envelope envelope) {
+		MessageBuilder<byte[]> builder = MessageBuilder.withPayload(envelope.getPayload());
+		// A peer cannot pose as this process: what it names with the prefix is not its to set.
+		envelope.getHeaders().forEach((key, value) -> {
+			if (!key.startsWith(PipeHeaders.PREFIX)) {
+				builder.setHeaderIfAbsent(key, value);
+			}
+		});
+		if (envelope.getContentType() != null) {
+			builder.setHeader(MessageHeaders.CONTENT_TYPE, envelope.getContentType());
+		}
+		if (envelope.getTypeId() != null) {
+			builder.setHeader(PipeHeaders.TYPE_ID, envelope.getTypeId());
+		}
+		if (envelope.getCorrelationId() != null) {
+			builder.setHeader(PipeHeaders.CORRELATION_ID, envelope.getCorrelationId());
+		}
+		builder.setHeader(PipeHeaders.CONNECTION_ID, connection.id())
 			.setHeader(PipeHeaders.PEER_USER, connection.peer().user())
 			.setHeader(PipeHeaders.PIPE_NAME, this.name)
 			.setHeader(PipeHeaders.RECEIVED_TIMESTAMP, System.currentTimeMillis());

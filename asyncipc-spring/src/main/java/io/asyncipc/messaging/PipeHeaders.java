@@ -2,8 +2,9 @@ package io.asyncipc.messaging;
 
 /**
  * Names of the headers that AsyncIPC puts on each received {@link org.springframework.messaging.Message}.
- * They exist only inside this process, except {@link #TYPE_ID} and the content type, which the
- * envelope format carries.
+ * {@link #TYPE_ID} and {@link #CORRELATION_ID} travel in the envelope (on a pipe of the envelope
+ * format); the others exist only inside this process, and a peer cannot send a header with the
+ * {@link #PREFIX}.
  */
 public final class PipeHeaders {
 
@@ -26,11 +27,19 @@ public final class PipeHeaders {
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
 
 	/**
-	 * The type id of the payload ({@code String}): the fully qualified name of the class the
-	 * sender converted, which picks the {@link PipeListener} or {@link PipeHandler} method that
-	 * receives it (see {@link PayloadTypeRouter}). Absent on the raw format.
+	 * The type id of the payload ({@code String}), from the envelope: the fully qualified name
+	 * of the class the sender converted (a {@link PipeTemplate} sets it unless the message carries
+	 * it already; none for {@code byte[]}), which picks the {@link PipeListener} or
+	 * {@link PipeHandler} method that receives it (see {@link PayloadTypeRouter}). Absent on a
+	 * raw connection.
 	 */
 	public static final String TYPE_ID = PREFIX + "typeId";
+
+	/**
+	 * The id that ties a reply to its request ({@code String}), from the envelope's correlation
+	 * id. Absent on a raw connection.
+	 */
+	public static final String CORRELATION_ID = PREFIX + "correlationId";
 
 	private PipeHeaders() {
 	}

@@ -3,6 +3,7 @@ package io.asyncipc.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.BlockingOperationException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
@@ -33,8 +35,11 @@ import org.springframework.messaging.core.MessagePostProcessor;
  * The destination is a connection id. The default destination, {@link #PEER}, means the
  * server for a client, and every connected client for a server. Payloads go through the
  * {@link MessageConverter}: {@code byte[]} as it is, {@code String} as UTF-8, anything else as
- * JSON where Jackson is present. Headers stay in this process; only the payload goes on the
- * wire.
+ * JSON where Jackson is present. On a pipe of the envelope format (the default) the headers
+ * travel beside the payload and reach the listener's {@code @Header} parameters: their values
+ * as {@code toString()} gives them, the content type, and a type id
+ * ({@link PipeHeaders#TYPE_ID}: the payload's full class name unless the headers name one). A
+ * connection that speaks the raw format gets the payload alone.
  * <p>
  * The {@code *Async} methods never block and return a future of the {@link SendResult}: the
  * bytes handed to the OS, the original library's {@code OnSend(size)}. A send that cannot be
@@ -110,14 +115,14 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * naming the connections it went out on and those it failed on if any send failed
 	 */
 	public CompletableFuture<SendResult> sendAsync(String connectionId, Message<?> message) {
-		byte[] bytes;
+		Envelope envelope;
 		try {
-			bytes = PayloadBytes.of(message, getMessageConverter());
+			envelope = OutboundEnvelopes.of(message, getMessageConverter());
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return sendBytes(connectionId, bytes);
+		return sendEnvelope(connectionId, envelope);
 	}
 
 	/**
@@ -168,14 +173,14 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * @return the future of the result on each connection
 	 */
 	public CompletableFuture<BroadcastResult> broadcastAsync(Message<?> message) {
-		byte[] bytes;
+		Envelope envelope;
 		try {
-			bytes = PayloadBytes.of(message, getMessageConverter());
+			envelope = OutboundEnvelopes.of(message, getMessageConverter());
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return broadcastBytes(bytes);
+		return broadcastEnvelope(envelope);
 	}
 
 	/**
@@ -256,7 +261,21 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 	}
 
-	private CompletableFuture<SendResult> sendBytes(String connectionId, byte[] bytes) {
+	/**
+	 * Converts a payload to bytes, marking its type: the full class name of the payload, unless
+	 * the headers name one in {@link PipeHeaders#TYPE_ID} or the payload is {@code byte[]}.
+	 */
+	@Override
+	protected Message<?> doConvert(Object payload, Map<String, Object> headers, MessagePostProcessor postProcessor) {
+		Map<String, Object> typed = headers;
+		if (!(payload instanceof byte[]) && (headers == null || !headers.containsKey(PipeHeaders.TYPE_ID))) {
+			typed = (headers != null) ? new LinkedHashMap<>(headers) : new LinkedHashMap<>();
+			typed.put(PipeHeaders.TYPE_ID, payload.getClass().getName());
+		}
+		return super.doConvert(payload, typed, postProcessor);
+	}
+
+	private CompletableFuture<SendResult> sendEnvelope(String connectionId, Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
 			return CompletableFuture.failedFuture(
@@ -264,7 +283,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		if (connectionId != null && !PEER.equals(connectionId)) {
 			return endpoint.connection(connectionId)
-				.map((connection) -> connection.send(bytes))
+				.map((connection) -> send(connection, envelope))
 				.orElseGet(() -> CompletableFuture.failedFuture(new PipeClosedException(
 						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'")));
 		}
@@ -273,14 +292,14 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
 		}
 		if (connections.size() == 1) {
-			return connections.iterator().next().send(bytes);
+			return send(connections.iterator().next(), envelope);
 		}
-		return broadcast(endpoint, connections, bytes).thenCompose((result) -> result.allDelivered()
+		return broadcast(endpoint, connections, envelope).thenCompose((result) -> result.allDelivered()
 				? CompletableFuture.completedFuture(new SendResult(PEER, result.bytes()))
 				: CompletableFuture.failedFuture(new BroadcastFailedException(result)));
 	}
 
-	private CompletableFuture<BroadcastResult> broadcastBytes(byte[] bytes) {
+	private CompletableFuture<BroadcastResult> broadcastEnvelope(Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
 			return CompletableFuture.failedFuture(
@@ -290,19 +309,19 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		if (connections.isEmpty()) {
 			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
 		}
-		return broadcast(endpoint, connections, bytes);
+		return broadcast(endpoint, connections, envelope);
 	}
 
 	/**
 	 * Sends on every connection and completes, never exceptionally, once all sends settled.
 	 */
-	private static CompletableFuture<BroadcastResult> broadcast(PipeEndpoint endpoint,
-			Collection<PipeConnection> connections, byte[] bytes) {
+	private CompletableFuture<BroadcastResult> broadcast(PipeEndpoint endpoint,
+			Collection<PipeConnection> connections, Envelope envelope) {
 		List<String> ids = new ArrayList<>();
 		List<CompletableFuture<SendResult>> sends = new ArrayList<>();
 		for (PipeConnection connection : connections) {
 			ids.add(connection.id());
-			sends.add(send(connection, bytes));
+			sends.add(send(connection, envelope));
 		}
 		CompletableFuture<?>[] settled = sends.stream()
 			.map((send) -> send.handle((sent, error) -> null))
@@ -323,9 +342,12 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		});
 	}
 
-	private static CompletableFuture<SendResult> send(PipeConnection connection, byte[] bytes) {
+	/**
+	 * Sends an envelope in the format of the connection: the envelope, or its payload alone.
+	 */
+	private CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope) {
 		try {
-			return connection.send(bytes);
+			return this.container.send(connection, envelope);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

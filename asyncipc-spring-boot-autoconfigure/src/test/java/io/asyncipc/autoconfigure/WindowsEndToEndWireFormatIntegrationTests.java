@@ -1,0 +1,21 @@
+package io.asyncipc.autoconfigure;
+
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The wire-format tests over real Windows named pipes, in the mode that
+ * {@code .ci/windows-tests} selects; it runs them once per mode, under Wine. The raw peer of
+ * the Unix test speaks the Unix frame format, so it does not run here.
+ */
+@EnabledOnOs(value = OS.WINDOWS, disabledReason = "Windows suite: needs Windows or Wine; run .ci/windows-tests")
+class WindowsEndToEndWireFormatIntegrationTests extends WireFormatIntegrationTests {
+
+	private static final String MODE = System.getProperty("asyncipc.test.windows.mode", "overlapped");
+
+	@Override
+	protected String mode() {
+		return MODE;
+	}
+
+}
