@@ -75,18 +75,15 @@ class AsyncIpcEndToEndIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
-					AsyncIpcHealthContributorAutoConfiguration.class))
-			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role, "asyncipc.mode=" + mode(),
-					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+		return PipeContexts.runner(this.name, role, userConfiguration)
+			.withConfiguration(AutoConfigurations.of(AsyncIpcHealthContributorAutoConfiguration.class))
+			.withPropertyValues("asyncipc.mode=" + mode());
 	}
 
 	@Test
 	void stringListenerRepliesWithItsReturnValue() {
 		runner("server", UpperCaser.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			PipeTemplate template = client.getBean(PipeTemplate.class);
 			SendResult sent = template.convertAndSendAsync("hello, pipe").get(5, TimeUnit.SECONDS);
 			// What the OS took: the payload in its envelope.
@@ -98,7 +95,7 @@ class AsyncIpcEndToEndIntegrationTests {
 	@Test
 	void jsonPojosAreConvertedBothWays() {
 		runner("server", OrderDesk.class).run((server) -> runner("client", ConfirmationCollector.class).run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			client.getBean(PipeTemplate.class).convertAndSend(new Order("A-17", 3));
 			Confirmation confirmation = client.getBean(ConfirmationCollector.class).confirmations.poll(5,
 					TimeUnit.SECONDS);
@@ -118,7 +115,7 @@ class AsyncIpcEndToEndIntegrationTests {
 	@Test
 	void everyHeaderAndArgumentTypeReachesTheListener() {
 		runner("server", HeaderRecorder.class).run((server) -> runner("client").run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			byte[] payload = { 0, 1, 2, 0 };
 			client.getBean(PipeTemplate.class).send(org.springframework.messaging.support.MessageBuilder
 				.withPayload(payload)
@@ -144,7 +141,7 @@ class AsyncIpcEndToEndIntegrationTests {
 	@Test
 	void errorHandlerTurnsAnExceptionIntoAReplyAndTheConnectionStaysUp() {
 		runner("server", FailingListener.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			PipeTemplate template = client.getBean(PipeTemplate.class);
 			TextCollector collector = client.getBean(TextCollector.class);
 			template.convertAndSend("first");
@@ -160,7 +157,7 @@ class AsyncIpcEndToEndIntegrationTests {
 		try (CapturedLog log = CapturedLog.of(MessagingPipeListenerAdapter.class)) {
 			runner("server", UnhandledFailure.class, UpperCaser.class)
 				.run((server) -> runner("client", TextCollector.class).run((client) -> {
-					awaitConnected(client);
+					PipeContexts.awaitConnected(client);
 					client.getBean(PipeTemplate.class).convertAndSend("still alive");
 					assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS))
 						.isEqualTo("STILL ALIVE");
@@ -178,7 +175,7 @@ class AsyncIpcEndToEndIntegrationTests {
 	@Test
 	void listenersOnProxiedBeansWork() {
 		runner("server", ProxiedListenerConfiguration.class).run((server) -> runner("client").run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			Greeter greeter = server.getBean(Greeter.class);
 			assertThat(AopUtils.isAopProxy(greeter)).isTrue();
 			client.getBean(PipeTemplate.class).convertAndSend("through the proxy");
@@ -195,7 +192,7 @@ class AsyncIpcEndToEndIntegrationTests {
 			assertThat(serverEvents.events).first().isInstanceOf(PipeCreatedEvent.class);
 			assertThat(((PipeCreatedEvent) serverEvents.events.get(0)).getRole()).isEqualTo(PipeRole.SERVER);
 			runner("client", EventRecorder.class).run((client) -> {
-				awaitConnected(client);
+				PipeContexts.awaitConnected(client);
 				await().atMost(5, TimeUnit.SECONDS)
 					.until(() -> serverEvents.events.stream().anyMatch(PipeConnectedEvent.class::isInstance));
 				PipeConnectedEvent connected = serverEvents.events.stream()
@@ -222,8 +219,8 @@ class AsyncIpcEndToEndIntegrationTests {
 		runner("server").run((server) -> runner("client", TextCollector.class).run((first) -> runner("client",
 				TextCollector.class)
 			.run((second) -> {
-				awaitConnected(first);
-				awaitConnected(second);
+				PipeContexts.awaitConnected(first);
+				PipeContexts.awaitConnected(second);
 				PipeEndpointContainer container = server.getBean(PipeEndpointContainer.class);
 				await().atMost(5, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 2);
 				PipeTemplate template = server.getBean(PipeTemplate.class);
@@ -320,12 +317,6 @@ class AsyncIpcEndToEndIntegrationTests {
 		await().atMost(5, TimeUnit.SECONDS).until(() -> !firstTexts.isEmpty() || !secondTexts.isEmpty());
 		String text = firstTexts.poll();
 		return (text != null) ? text : secondTexts.poll();
-	}
-
-	private static void awaitConnected(AssertableApplicationContext client) {
-		assertThat(client).hasNotFailed();
-		PipeEndpointContainer container = client.getBean(PipeEndpointContainer.class);
-		await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
 	}
 
 	record Order(String id, int quantity) {

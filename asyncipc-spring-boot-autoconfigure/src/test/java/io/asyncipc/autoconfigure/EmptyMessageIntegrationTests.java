@@ -5,7 +5,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeListenerErrorHandler;
 import io.asyncipc.messaging.PipeListenerExecutionFailedException;
@@ -13,8 +12,6 @@ import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +21,6 @@ import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * An empty message, which the wire format allows, over a real socket to listeners of every
@@ -37,16 +33,13 @@ class EmptyMessageIntegrationTests {
 	private final String name = TestNames.random();
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
-		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
-			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role,
-					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+		return PipeContexts.runner(this.name, role, userConfiguration);
 	}
 
 	@Test
 	void stringListenerReceivesAndRepliesWithAnEmptyString() {
 		runner("server", Echo.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			client.getBean(PipeTemplate.class).convertAndSend("");
 			assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("");
 		}));
@@ -55,7 +48,7 @@ class EmptyMessageIntegrationTests {
 	@Test
 	void everyKindOfListenerGetsTheDocumentedValue() {
 		runner("server", EmptyRecorder.class).run((server) -> runner("client").run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			client.getBean(PipeTemplate.class).send(MessageBuilder.withPayload(new byte[0]).build());
 			EmptyRecorder recorder = server.getBean(EmptyRecorder.class);
 			assertThat(recorder.bytes.poll(5, TimeUnit.SECONDS)).isEmpty();
@@ -77,19 +70,13 @@ class EmptyMessageIntegrationTests {
 	@Test
 	void nonEmptyPojoIsStillConverted() {
 		runner("server", EmptyRecorder.class).run((server) -> runner("client").run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			client.getBean(PipeTemplate.class).convertAndSend(new Order("A-17", 3));
 			EmptyRecorder recorder = server.getBean(EmptyRecorder.class);
 			assertThat(recorder.optionalOrders.poll(5, TimeUnit.SECONDS)).contains(new Order("A-17", 3));
 			assertThat(recorder.orders.poll(5, TimeUnit.SECONDS)).isEqualTo(new Order("A-17", 3));
 			assertThat(recorder.failures).isEmpty();
 		}));
-	}
-
-	private static void awaitConnected(AssertableApplicationContext client) {
-		assertThat(client).hasNotFailed();
-		PipeEndpointContainer container = client.getBean(PipeEndpointContainer.class);
-		await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
 	}
 
 	record Order(String id, int quantity) {

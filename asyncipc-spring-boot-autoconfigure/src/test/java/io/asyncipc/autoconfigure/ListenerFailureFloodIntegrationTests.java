@@ -15,7 +15,6 @@ import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,10 +32,7 @@ class ListenerFailureFloodIntegrationTests {
 	private final String name = TestNames.random();
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
-		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
-			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role,
-					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+		return PipeContexts.runner(this.name, role, userConfiguration);
 	}
 
 	@Test

@@ -19,7 +19,6 @@ import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanInitializationException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -46,11 +45,7 @@ class PipeRoutingIntegrationTests {
 	private final String name = TestNames.random();
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
-			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role,
-					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+		return PipeContexts.runner(this.name, role, userConfiguration);
 	}
 
 	@Test

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
@@ -51,16 +50,13 @@ class WireFormatIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(String role, Class<?>... userConfiguration) {
-		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
-			.withUserConfiguration(userConfiguration)
-			.withPropertyValues("asyncipc.name=" + this.name, "asyncipc.role=" + role, "asyncipc.mode=" + mode(),
-					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms");
+		return PipeContexts.runner(this.name, role, userConfiguration).withPropertyValues("asyncipc.mode=" + mode());
 	}
 
 	@Test
 	void headersGivenToTheTemplateReachHeaderParameters() {
 		runner("server", HeaderRecorder.class).run((server) -> runner("client").run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			Map<String, Object> headers = new LinkedHashMap<>();
 			headers.put("tenant", "acme");
 			headers.put("attempt", 3);
@@ -81,7 +77,7 @@ class WireFormatIntegrationTests {
 	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the raw peer speaks the Unix frame format")
 	void anEnvelopeServerServesARawPeerAndAnEnvelopeClientOnThePipe() {
 		runner("server", HeaderRecorder.class).run((server) -> runner("client", TextCollector.class).run((client) -> {
-			awaitConnected(client);
+			PipeContexts.awaitConnected(client);
 			PipeEndpointContainer container = server.getBean(PipeEndpointContainer.class);
 			try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 				raw.connect(UnixDomainSocketAddress.of(container.getEndpoint().address()));
@@ -106,7 +102,7 @@ class WireFormatIntegrationTests {
 		runner("server", HeaderRecorder.class)
 			.run((server) -> runner("client", TextCollector.class).withPropertyValues("asyncipc.format=raw")
 				.run((client) -> {
-					awaitConnected(client);
+					PipeContexts.awaitConnected(client);
 					client.getBean(PipeTemplate.class).convertAndSend(PipeTemplate.PEER, "plain",
 							Map.of("tenant", "acme"));
 					Message<?> received = server.getBean(HeaderRecorder.class).messages.poll(5, TimeUnit.SECONDS);
@@ -123,7 +119,7 @@ class WireFormatIntegrationTests {
 		try (CapturedLog log = CapturedLog.of("io.asyncipc.messaging.WireFormats")) {
 			runner("server", TextCollector.class).withPropertyValues("asyncipc.format=raw")
 				.run((server) -> runner("client", TextCollector.class).run((client) -> {
-					awaitConnected(client);
+					PipeContexts.awaitConnected(client);
 					long connected = System.nanoTime();
 					// The raw server sends at once, before the client could know; it must not reach the listener.
 					server.getBean(PipeTemplate.class).convertAndSend("raw text");
@@ -166,7 +162,7 @@ class WireFormatIntegrationTests {
 						"asyncipc.pipes.orders.mode=" + mode(),
 						"asyncipc.reconnect.min-backoff=20ms")
 				.run((client) -> {
-					awaitConnected(client);
+					PipeContexts.awaitConnected(client);
 					await().atMost(Duration.ofMillis(1500)).until(() -> !log.events().isEmpty());
 					assertThat(log.events()).singleElement()
 						.satisfies((event) -> assertThat(event.getFormattedMessage())
@@ -196,12 +192,6 @@ class WireFormatIntegrationTests {
 			}
 		}
 		return buffer.flip();
-	}
-
-	private static void awaitConnected(AssertableApplicationContext client) {
-		assertThat(client).hasNotFailed();
-		PipeEndpointContainer container = client.getBean(PipeEndpointContainer.class);
-		await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
 	}
 
 	record Order(String id, int quantity) {
