@@ -15,6 +15,7 @@ import io.asyncipc.transport.PipeTransport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,9 +38,11 @@ import org.springframework.util.ClassUtils;
  * as a {@link org.springframework.context.SmartLifecycle} with its {@link PipeTemplate}, the
  * {@link PipeTemplates} of all of them, and the {@link io.asyncipc.messaging.PipeListener}
  * machinery. The single pipe of {@code asyncipc.name} is made here; the pipes of
- * {@code asyncipc.pipes.<id>} by {@link PipesRegistrar}.
+ * {@code asyncipc.pipes.<id>} by {@link PipesRegistrar}. Without either, it makes no pipe and
+ * says so in one INFO line; {@code asyncipc.enabled=false} switches it off altogether.
  */
 @AutoConfiguration
+@ConditionalOnBooleanProperty(name = "asyncipc.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncIpcProperties.class)
 @Import(PipesRegistrar.class)
 public final class AsyncIpcAutoConfiguration {
@@ -139,6 +142,12 @@ public final class AsyncIpcAutoConfiguration {
 	PipeTemplate pipeTemplate(PipeEndpointContainer container,
 			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
 		return new PipeTemplate(container, converter);
+	}
+
+	@Bean
+	@Conditional(PipesMap.OnNoPipe.class)
+	static NoPipeConfiguredNotice asyncIpcNoPipeConfiguredNotice() {
+		return new NoPipeConfiguredNotice();
 	}
 
 	@Bean

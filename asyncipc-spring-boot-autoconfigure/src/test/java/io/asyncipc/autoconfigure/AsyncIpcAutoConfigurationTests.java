@@ -2,6 +2,7 @@ package io.asyncipc.autoconfigure;
 
 import java.time.Duration;
 
+import ch.qos.logback.classic.Level;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.PipeTemplates;
@@ -61,12 +62,51 @@ class AsyncIpcAutoConfigurationTests {
 	}
 
 	@Test
-	void missingNameFailsAtStartupAndNamesTheProperty() {
+	void aRoleWithoutNameFailsAtStartupAndNamesTheProperty() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
+			.withPropertyValues("asyncipc.role=client")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("asyncipc.name must be set"));
+	}
+
+	@Test
+	void withNoPipeConfiguredTheContextStartsWithoutPipeAndSaysSoOnce() {
+		try (CapturedLog log = CapturedLog.of(NoPipeConfiguredNotice.class.getName(), Level.INFO)) {
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
+						AsyncIpcHealthContributorAutoConfiguration.class))
+				.run((context) -> {
+					assertThat(context).hasNotFailed()
+						.doesNotHaveBean(PipeEndpointContainer.class)
+						.doesNotHaveBean(PipeTemplate.class)
+						.doesNotHaveBean(HealthIndicator.class);
+					assertThat(context.getBean(PipeTemplates.class).getPipeIds()).isEmpty();
+				});
+			assertThat(log.events()).singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("no pipe is configured")
+					.contains("set asyncipc.name"));
+		}
+	}
+
+	@Test
+	void aListenerWithNoPipeConfiguredFailsAtStartupSayingWhatToSet() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
+			.withUserConfiguration(TextCollector.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("receives the messages of a pipe, but no pipe is configured: set asyncipc.name"));
+	}
+
+	@Test
+	void enabledFalseSwitchesTheStarterOffWhateverElseIsSet() {
+		this.runner.withPropertyValues("asyncipc.enabled=false")
+			.withUserConfiguration(TextCollector.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PipeEndpointContainer.class)
+				.doesNotHaveBean(PipeTemplates.class)
+				.doesNotHaveBean(HealthIndicator.class)
+				.doesNotHaveBean(NoPipeConfiguredNotice.class));
 	}
 
 	@Test

@@ -118,6 +118,10 @@ public class PipeListenerAnnotationBeanPostProcessor
 	 */
 	private static String pipeOf(Found listener, Set<String> pipeIds) {
 		String pipe = listener.annotation.pipe();
+		if (pipeIds.isEmpty()) {
+			throw new BeanInitializationException(describe(listener) + " receives the messages of a pipe, but no pipe "
+					+ "is configured: set asyncipc.name (and asyncipc.role), or asyncipc.pipes.<id>.name for several");
+		}
 		if (!StringUtils.hasText(pipe)) {
 			if (pipeIds.size() > 1) {
 				throw new BeanInitializationException(describe(listener)
