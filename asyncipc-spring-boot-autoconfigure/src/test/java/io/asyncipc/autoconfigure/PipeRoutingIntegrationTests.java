@@ -125,9 +125,12 @@ class PipeRoutingIntegrationTests {
 					PipeTemplate toClient = server.getBean(PipeTemplate.class);
 					String connectionId = serverSideConnectionId(server);
 					toClient.convertAndSend(connectionId, new Order("B-3", 1));
+					// Order cannot read a Cancel: its primitive quantity is missing.
+					toClient.convertAndSend(connectionId, new Cancel("B-3", "late"));
 					toClient.convertAndSend(connectionId, "not json");
 					assertThat(pollUntil(client.getBean(RawRouterWithoutText.class).received, "default: not json"))
-						.containsExactly(new Order("B-3", 1), "default: not json");
+						.containsExactly(new Order("B-3", 1), "default: {\"orderId\":\"B-3\",\"reason\":\"late\"}",
+								"default: not json");
 				}));
 	}
 
