@@ -98,18 +98,4 @@ final class PipesMap {
 
 	}
 
-	/**
-	 * Matches when {@code asyncipc.pipes} configures one or more pipes.
-	 */
-	static final class OnPipesMap extends SpringBootCondition {
-
-		@Override
-		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Set<String> ids = ids(context.getEnvironment());
-			return ids.isEmpty() ? ConditionOutcome.noMatch("no asyncipc.pipes")
-					: ConditionOutcome.match("asyncipc.pipes configures " + ids);
-		}
-
-	}
-
 }
