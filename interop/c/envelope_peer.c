@@ -262,6 +262,7 @@ static void run_server_loop(void) {
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -366,6 +367,12 @@ static connection connect_client(void) {
 
 static void *serve_thread(void *argument);
 
+static void remove_socket_and_exit(int signal) {
+    (void) signal;
+    unlink(address.sun_path);
+    _exit(0);
+}
+
 /* Holds <path>.lock as AsyncIPC's servers do, so that neither takes the other's socket for stale. */
 static void lock_socket_path(void) {
     char lock_path[sizeof address.sun_path + 8];
@@ -387,6 +394,10 @@ static void run_server_loop(void) {
             || chmod(address.sun_path, 0600) != 0 || listen(server, 64) != 0) {
         die("could not listen on %s: %s", address.sun_path, strerror(errno));
     }
+    struct sigaction on_term = { 0 };
+    on_term.sa_handler = remove_socket_and_exit;
+    sigaction(SIGTERM, &on_term, NULL);
+    sigaction(SIGINT, &on_term, NULL);
     printf("ready\n");
     fflush(stdout);
     for (;;) {

@@ -20,6 +20,7 @@ the reason on standard error.
 """
 
 import argparse
+import signal
 import sys
 import threading
 
@@ -86,6 +87,8 @@ def serve_one(connection, fail_on):
 
 def run_server(path, args):
     formats = ("envelope", "raw") if args.format == "envelope" else ("raw",)
+    # Ends like Ctrl-C: the server's socket file is removed on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     with ipc.Server(path, formats) as server:
         say("ready")
         while True:
