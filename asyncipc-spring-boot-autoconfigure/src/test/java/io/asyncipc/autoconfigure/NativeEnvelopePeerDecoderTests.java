@@ -27,7 +27,8 @@ class NativeEnvelopePeerDecoderTests {
 		Assumptions.assumeTrue(NativeEnvelopePeers.runs(List.of("python3", "--version")),
 				"python3 is not on the PATH: the Python decoder's tests need it");
 		Path python = NativeEnvelopePeers.interopDirectory().resolve("python");
-		Process tests = new ProcessBuilder("python3", "-m", "unittest", "test_asyncipc_envelope").directory(python.toFile())
+		Process tests = new ProcessBuilder("python3", "-m", "unittest", "test_asyncipc_envelope")
+			.directory(python.toFile())
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(tests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -40,8 +41,9 @@ class NativeEnvelopePeerDecoderTests {
 	void theCDecoderRefusesMalformedInputWithinItsBounds() throws Exception {
 		Path c = NativeEnvelopePeers.interopDirectory().resolve("c");
 		Path selfTest = Path.of("target", "interop", "envelope_selftest").toAbsolutePath();
-		List<String> arguments = new ArrayList<>(List.of("-std=c99", "-Wall", "-Wextra", "-g", "-o", selfTest.toString(),
-				c.resolve("envelope_selftest.c").toString(), c.resolve("asyncipc_envelope.c").toString()));
+		List<String> arguments = new ArrayList<>(List.of("-std=c99", "-Wall", "-Wextra", "-g", "-o",
+				selfTest.toString(), c.resolve("envelope_selftest.c").toString(),
+				c.resolve("asyncipc_envelope.c").toString()));
 		List<String> sanitized = new ArrayList<>(arguments);
 		sanitized.add(0, "-fsanitize=address,undefined");
 		sanitized.add(1, "-fno-sanitize-recover=all");
