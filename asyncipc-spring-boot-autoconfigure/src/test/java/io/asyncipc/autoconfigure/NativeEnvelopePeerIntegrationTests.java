@@ -12,6 +12,7 @@ import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHandler;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeListener;
+import io.asyncipc.messaging.PipeRemoteException;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.TestNames;
 import io.asyncipc.transport.unix.UnixSocketAddresses;
@@ -25,6 +26,7 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Headers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -32,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * pipe: a native envelope client sends a type id and headers to a Java server's listener and gets
  * its answer; a native raw client and a native envelope client share one server pipe, each
  * answered in its own format; a Java client talks to a native envelope server, and a raw Java
- * client to a native raw server. Each subclass runs them with one peer on one platform.
+ * client to a native raw server; requests go both ways and get their replies, or the remote
+ * error. Each subclass runs them with one peer on one platform.
  */
 abstract class NativeEnvelopePeerIntegrationTests {
 
@@ -189,15 +192,59 @@ abstract class NativeEnvelopePeerIntegrationTests {
 		});
 	}
 
+	@Test
+	void aNativeEnvelopeClientsRequestsGetTheListenersReplyOrItsException() {
+		runner("server", Recorder.class).run((server) -> {
+			NativeEnvelopePeer client = startPeer("--role", "client", "--format", "envelope", "--request");
+			client.awaitLine("connected");
+			client.send("ping");
+			NativeEnvelopePeerLine reply = client.nextLine();
+			assertThat(reply.event()).isEqualTo("reply");
+			assertThat(reply.flags()).isEqualTo("reply");
+			assertThat(reply.payload()).isEqualTo("java got: ping");
+			Message<byte[]> request = server.getBean(Recorder.class).others.poll(5, TimeUnit.SECONDS);
+			assertThat(request.getHeaders().get(PipeHeaders.CORRELATION_ID)).isEqualTo(reply.correlationId());
+			client.send("fail");
+			NativeEnvelopePeerLine error = client.nextLine();
+			assertThat(error.event()).isEqualTo("remote-error");
+			assertThat(error.flags()).isEqualTo("reply,error");
+			assertThat(error.typeId()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(error.payload()).isEqualTo("java refused: fail");
+			assertThat(error.correlationId()).isNotEqualTo(reply.correlationId());
+			assertThat(client.finish()).isZero();
+		});
+	}
+
+	@Test
+	void aJavaClientsRequestsToANativeServerGetItsReplyOrARemoteException() throws Exception {
+		NativeEnvelopePeer server = startPeer("--role", "server", "--format", "envelope", "--fail-on", "boom");
+		server.awaitLine("ready");
+		runner("client", TextCollector.class).run((client) -> {
+			PipeContexts.awaitConnected(client);
+			PipeTemplate template = client.getBean(PipeTemplate.class);
+			assertThat(template.convertSendAndReceive("ping", String.class)).isEqualTo(peerName() + " got: ping");
+			NativeEnvelopePeerLine request = server.nextLine();
+			assertThat(request.correlationId()).isNotNull();
+			assertThat(request.flags()).isEqualTo("-");
+			assertThat(request.payload()).isEqualTo("ping");
+			assertThatExceptionOfType(PipeRemoteException.class)
+				.isThrownBy(() -> template.convertSendAndReceive("boom", String.class))
+				.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo(peerName() + " peer refused: boom"));
+			assertThat(server.nextLine().payload()).isEqualTo("boom");
+			assertThat(client.getBean(TextCollector.class).texts).isEmpty();
+		});
+	}
+
 	record Order(String id, int quantity) {
 	}
 
 	/**
 	 * Keeps what it receives: orders with their headers, and everything else as a message. Its
-	 * answers go back to the sender.
+	 * answers go back to the sender; on a request, so does its exception for the text
+	 * {@code fail}.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@PipeListener
+	@PipeListener(returnExceptions = true)
 	static class Recorder {
 
 		final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
@@ -217,7 +264,11 @@ abstract class NativeEnvelopePeerIntegrationTests {
 		@PipeHandler(isDefault = true)
 		String anythingElse(Message<byte[]> message) {
 			this.others.add(message);
-			return "java got: " + new String(message.getPayload(), StandardCharsets.UTF_8);
+			String text = new String(message.getPayload(), StandardCharsets.UTF_8);
+			if (text.equals("fail")) {
+				throw new IllegalStateException("java refused: " + text);
+			}
+			return "java got: " + text;
 		}
 
 	}
