@@ -139,6 +139,7 @@ abstract class NativeEnvelopePeerIntegrationTests {
 			assertThat(enveloped.format()).isEqualTo("envelope");
 			assertThat(enveloped.payload()).isEqualTo("java got: first from the envelope peer");
 			Message<byte[]> fromEnvelope = recorder.others.poll(5, TimeUnit.SECONDS);
+			assertThat(fromEnvelope).isNotNull();
 			assertThat(fromEnvelope.getHeaders()).containsEntry("tenant", "acme");
 
 			raw.send("from the raw peer");
@@ -146,6 +147,7 @@ abstract class NativeEnvelopePeerIntegrationTests {
 			assertThat(plain.format()).isEqualTo("raw");
 			assertThat(plain.payload()).isEqualTo("java got: from the raw peer");
 			Message<byte[]> fromRaw = recorder.others.poll(5, TimeUnit.SECONDS);
+			assertThat(fromRaw).isNotNull();
 			assertThat(new String(fromRaw.getPayload(), StandardCharsets.UTF_8)).isEqualTo("from the raw peer");
 			assertThat(fromRaw.getHeaders()).doesNotContainKeys("tenant", PipeHeaders.TYPE_ID);
 			assertThat(fromRaw.getHeaders().get(PipeHeaders.CONNECTION_ID))
@@ -203,6 +205,7 @@ abstract class NativeEnvelopePeerIntegrationTests {
 			assertThat(reply.flags()).isEqualTo("reply");
 			assertThat(reply.payload()).isEqualTo("java got: ping");
 			Message<byte[]> request = server.getBean(Recorder.class).others.poll(5, TimeUnit.SECONDS);
+			assertThat(request).isNotNull();
 			assertThat(request.getHeaders().get(PipeHeaders.CORRELATION_ID)).isEqualTo(reply.correlationId());
 			client.send("fail");
 			NativeEnvelopePeerLine error = client.nextLine();
