@@ -268,6 +268,10 @@ static void run_server_loop(void) {
 #include <sys/un.h>
 #include <unistd.h>
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* macOS: SIGPIPE is ignored in main instead */
+#endif
+
 typedef struct {
     int fd;
 } connection;
@@ -726,6 +730,9 @@ int main(int argc, char **argv) {
             die("unknown option %s", option);
         }
     }
+#ifndef _WIN32
+    signal(SIGPIPE, SIG_IGN); /* a peer that goes away is an error from send, not the end of this process */
+#endif
     if (role == NULL || !located) {
         die("usage: envelope_peer --role client|server --format envelope|raw (--socket PATH | --name NAME) ...");
     }
