@@ -79,6 +79,7 @@ public class PipeListenerAnnotationBeanPostProcessor
 		for (Found listener : this.found) {
 			String pipeId = pipeOf(listener, pipeIds);
 			PayloadTypeRouter router = routerOf(listener, factory, converter);
+			router.checkPayloadTypesReadable(describe(listener));
 			String id = StringUtils.hasText(listener.annotation.id()) ? listener.annotation.id()
 					: (listener.method != null) ? listener.beanName + "." + listener.method.getName()
 							: listener.beanName;
