@@ -142,6 +142,17 @@ final class PeerProcessIds {
 		return actual.isPresent() && actual.getAsInt() == linger;
 	}
 
+	/**
+	 * Returns a tag that is still to come, for tests that make other sockets carry it.
+	 * @param ahead how many tags come before it: {@code 0} for the next
+	 * @return the tag
+	 */
+	static int upcomingTag(int ahead) {
+		synchronized (tagging) {
+			return FIRST_TAG + (nextTag + 1 + ahead) % TAGS;
+		}
+	}
+
 	private static int nextTag() {
 		nextTag = (nextTag + 1) % TAGS;
 		return FIRST_TAG + nextTag;
