@@ -2,6 +2,7 @@ package io.asyncipc.transport.unix;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the process id of a Unix domain socket's peer, which the kernel records at
- * {@code connect()}, without the JDK's internals and so without any JVM flag.
+ * Reads the process id of a Unix domain socket's peer, as the kernel recorded it when the
+ * connection was made, without the JDK's internals and so without any JVM flag.
  * <p>
  * The JDK gives the peer's user ({@code SO_PEERCRED}) but not its pid, and it does not show a
  * channel's file descriptor, which {@code getsockopt} needs. So the descriptor is found: the
@@ -67,7 +68,7 @@ final class PeerProcessIds {
 	 * @return the peer's pid, or empty if it cannot be told for sure
 	 */
 	static OptionalLong of(SocketChannel channel) {
-		if (!SocketOptionCalls.supported()) {
+		if (!NativeSocketOptions.supported()) {
 			unavailable("this OS or architecture is not supported");
 			return OptionalLong.empty();
 		}
@@ -75,6 +76,10 @@ final class PeerProcessIds {
 			synchronized (tagging) {
 				return tagAndRead(channel);
 			}
+		}
+		catch (ClosedChannelException ex) {
+			logger.debug("Channel closed while its peer's pid was looked up", ex);
+			return OptionalLong.empty();
 		}
 		catch (IOException | RuntimeException | LinkageError ex) {
 			unavailable(ex.toString());
@@ -93,7 +98,7 @@ final class PeerProcessIds {
 			try {
 				fd = onlyDescriptorWithLinger(tag);
 				if (fd >= 0) {
-					pid = SocketOptionCalls.peerPid(fd);
+					pid = NativeSocketOptions.peerPid(fd);
 					keptTag = hasLinger(fd, tag);
 				}
 			}
@@ -138,7 +143,7 @@ final class PeerProcessIds {
 	}
 
 	private static boolean hasLinger(int fd, int linger) {
-		OptionalInt actual = SocketOptionCalls.linger(fd);
+		OptionalInt actual = NativeSocketOptions.linger(fd);
 		return actual.isPresent() && actual.getAsInt() == linger;
 	}
 

@@ -12,13 +12,13 @@ import com.sun.jna.Platform;
  * The two socket options read straight from a file descriptor: {@code SO_LINGER}, which the
  * JDK can also set, and the peer's pid, which the JDK does not give ({@code SO_PEERCRED} on
  * Linux, {@code LOCAL_PEERPID} on macOS). {@code getsockopt} is bound by JNA's direct mapping,
- * as a file descriptor may be probed many times per connection.
+ * as each new connection probes every open descriptor of the process.
  * <p>
  * The constants are those of Linux's generic socket ABI (x86, Arm, RISC-V, s390), with
  * PowerPC's own {@code SO_PEERCRED}, and of macOS. Where they differ (MIPS, SPARC, Alpha,
  * PA-RISC) or the OS is another, {@link #supported()} is {@code false}.
  */
-final class SocketOptionCalls {
+final class NativeSocketOptions {
 
 	private static final String ARCH = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
 
@@ -38,9 +38,13 @@ final class SocketOptionCalls {
 
 	private static final int LOCAL_PEERPID = 0x0002;
 
-	private SocketOptionCalls() {
+	private NativeSocketOptions() {
 	}
 
+	/**
+	 * Returns whether the constants here are those of this OS and architecture.
+	 * @return {@code true} on macOS and on Linux with the generic socket ABI
+	 */
 	static boolean supported() {
 		return MAC || GENERIC_LINUX;
 	}
