@@ -86,7 +86,8 @@ public final class PipeTestClient implements AutoCloseable {
 
 	/**
 	 * Returns a builder of a client of a pipe of this process, with the pipe's name, mode,
-	 * format and maximum message size.
+	 * format and maximum message size. Its {@code connect()} returns once the pipe lists the
+	 * new connection, so that the application can send to the client at once.
 	 * @param server the container of the server pipe, such as the application's
 	 * @return the builder
 	 * @throws IllegalArgumentException if the pipe is a client, which a client cannot connect to
@@ -96,7 +97,8 @@ public final class PipeTestClient implements AutoCloseable {
 			throw new IllegalArgumentException("pipe '" + server.getId() + "' (name '" + server.getName()
 					+ "') is a client pipe, and a PipeTestClient connects to a server pipe");
 		}
-		return new PipeTestClientBuilder(server.getName()).mode(server.getMode())
+		return new PipeTestClientBuilder(server.getName()).server(server)
+			.mode(server.getMode())
 			.format(server.getFormat())
 			.maxMessageSize(server.getOptions().maxMessageSize());
 	}

@@ -3,18 +3,26 @@ package io.asyncipc.test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeFormat;
 import io.asyncipc.messaging.PipeListenerEndpointRegistry;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.unix.UnixSocketTransport;
 import io.asyncipc.transport.windows.WindowsIoMode;
 import io.asyncipc.transport.windows.WindowsPipeTransport;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
@@ -49,9 +57,21 @@ public final class PipeTestClientBuilder {
 
 	private int maxMessageSize = PipeOptions.DEFAULT_MAX_MESSAGE_SIZE;
 
+	private PipeEndpointContainer server;
+
 	PipeTestClientBuilder(String pipeName) {
 		Assert.hasText(pipeName, "the pipe name must not be empty");
 		this.pipeName = pipeName;
+	}
+
+	/**
+	 * Makes {@link #connect()} wait until the server pipe of this process has the new
+	 * connection too: a client's connect can complete before the server took the connection,
+	 * and a test that sends from the server at once would find no client.
+	 */
+	PipeTestClientBuilder server(PipeEndpointContainer server) {
+		this.server = server;
+		return this;
 	}
 
 	/**
@@ -119,7 +139,8 @@ public final class PipeTestClientBuilder {
 	}
 
 	/**
-	 * Connects to the server and waits until it accepted the connection.
+	 * Connects to the server and waits until it accepted the connection; for a builder made
+	 * from a server pipe of this process, also until that pipe lists the connection.
 	 * @return the connected client; close it when done
 	 * @throws IllegalStateException if no server answered within the connect timeout
 	 */
@@ -133,13 +154,76 @@ public final class PipeTestClientBuilder {
 			.reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
 			.daemonThreads(true)
 			.build();
-		PipeEndpointContainer container = new PipeEndpointContainer("pipeTestClient", transport(), this.pipeName,
-				PipeRole.CLIENT, options, registry);
+		ClientContainer container = new ClientContainer(transport(), this.pipeName, options, registry);
 		container.setFormat(this.format, "PipeTestClientBuilder.format(...)");
 		container.setReplyTimeout(this.replyTimeout);
 		container.setShutdownTimeout(Duration.ofSeconds(5));
 		container.setFailFastTimeout(this.connectTimeout, "PipeTestClientBuilder.connectTimeout(...)");
-		return new PipeTestClient(container, converter, inbox).start(this.connectTimeout);
+		Set<String> before = serverConnections();
+		PipeTestClient client = new PipeTestClient(container, converter, inbox).start(this.connectTimeout);
+		if (this.format == PipeFormat.ENVELOPE) {
+			// The server's hello: closing before it is read resets the connection, and the
+			// application would log an I/O error for a test that merely ended quickly.
+			container.awaitFirstMessage((this.server != null) ? this.connectTimeout : Duration.ofSeconds(1));
+		}
+		if (this.server != null) {
+			try {
+				Awaitility.await("the server's side of the connection")
+					.atMost(this.connectTimeout)
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> !before.containsAll(serverConnections()));
+			}
+			catch (ConditionTimeoutException ex) {
+				client.close();
+				throw new IllegalStateException("PipeTestClient connected to pipe '" + this.pipeName
+						+ "', but the server pipe of this process did not take the connection within "
+						+ this.connectTimeout, ex);
+			}
+		}
+		return client;
+	}
+
+	private Set<String> serverConnections() {
+		PipeEndpoint endpoint = (this.server != null) ? this.server.getEndpoint() : null;
+		if (endpoint == null) {
+			return Set.of();
+		}
+		return endpoint.connections().stream().map(PipeConnection::id).collect(Collectors.toSet());
+	}
+
+	/**
+	 * The client's container, which tells when the first message arrived: on the envelope
+	 * format, the server's hello.
+	 */
+	private static final class ClientContainer extends PipeEndpointContainer {
+
+		private final CountDownLatch firstMessage = new CountDownLatch(1);
+
+		ClientContainer(PipeTransport transport, String name, PipeOptions options,
+				PipeListenerEndpointRegistry registry) {
+			super("pipeTestClient", transport, name, PipeRole.CLIENT, options, registry);
+		}
+
+		@Override
+		public void onMessage(PipeConnection connection, byte[] bytes) {
+			try {
+				super.onMessage(connection, bytes);
+			}
+			finally {
+				this.firstMessage.countDown();
+			}
+		}
+
+		void awaitFirstMessage(Duration timeout) {
+			try {
+				// A server that does not speak the envelope sends no hello; the container warns then.
+				this.firstMessage.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
 	}
 
 	private PipeTransport transport() {
