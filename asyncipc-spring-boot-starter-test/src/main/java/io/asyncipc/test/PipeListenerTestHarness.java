@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -23,7 +24,6 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.MethodIntrospector;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
@@ -48,8 +48,9 @@ import org.springframework.util.StringUtils;
  * {@code <bean name>.<method name>} (always so for {@code @PipeHandler} methods). A test of a
  * class annotated {@link AsyncIpcTest} gets the harness as a parameter, or with
  * {@code @Autowired}: it is a bean of the test's context. It records by proxying the
- * listener beans (with CGLIB, as Spring's AOP does), so a listener class must not be final;
- * one that is gets no proxy, and awaiting it fails saying so.
+ * listener beans (with CGLIB, as Spring's AOP does), so a listener class must not be final,
+ * nor its listener methods private or final; such a bean gets no proxy (its listeners run as
+ * they would without the harness), and awaiting one of them fails saying so.
  * <p>
  * Invocations are kept until taken, per listener and in the order they happened; a test
  * context that Spring's cache shares between test classes shares its harness, and
@@ -156,20 +157,17 @@ public final class PipeListenerTestHarness {
 	}
 
 	/**
-	 * Wraps each bean with listener methods in a proxy that records their invocations. It runs
-	 * before AsyncIPC's annotation post-processor, which then registers the proxy's methods.
+	 * Wraps each bean with listener methods in a proxy that records their invocations. It is
+	 * added to the bean factory before the context registers its own post-processors, so it
+	 * runs before AsyncIPC's annotation post-processor, which then registers the proxy's
+	 * methods.
 	 */
-	static final class Recorder implements BeanPostProcessor, Ordered {
+	static final class Recorder implements BeanPostProcessor {
 
 		private final PipeListenerTestHarness harness;
 
 		Recorder(PipeListenerTestHarness harness) {
 			this.harness = harness;
-		}
-
-		@Override
-		public int getOrder() {
-			return Ordered.LOWEST_PRECEDENCE - 100;
 		}
 
 		@Override
@@ -179,9 +177,10 @@ public final class PipeListenerTestHarness {
 			if (ids.isEmpty()) {
 				return bean;
 			}
-			if (Modifier.isFinal(targetClass.getModifiers())) {
-				ids.values().forEach((id) -> this.harness.unrecorded(id, "its class " + targetClass.getName()
-						+ " is final, so PipeListenerTestHarness cannot proxy it"));
+			String unproxyable = unproxyable(targetClass, ids.keySet());
+			if (unproxyable != null) {
+				// Left as it is, the listener runs as it would without the harness.
+				ids.values().forEach((id) -> this.harness.unrecorded(id, unproxyable));
 				return bean;
 			}
 			ids.values().forEach(this.harness::listen);
@@ -189,6 +188,25 @@ public final class PipeListenerTestHarness {
 			factory.setProxyTargetClass(true);
 			factory.addAdvice(new RecordingInterceptor(this.harness, ids));
 			return factory.getProxy(targetClass.getClassLoader());
+		}
+
+		/**
+		 * Returns why a CGLIB proxy cannot record the listener methods of a class, or
+		 * {@code null} if it can: it overrides no final method, nor a final class, and a
+		 * private method could not be invoked through it at all.
+		 */
+		private static String unproxyable(Class<?> targetClass, Iterable<Method> methods) {
+			if (Modifier.isFinal(targetClass.getModifiers())) {
+				return "its class " + targetClass.getName() + " is final, so PipeListenerTestHarness cannot proxy it";
+			}
+			for (Method method : methods) {
+				if (Modifier.isFinal(method.getModifiers()) || Modifier.isPrivate(method.getModifiers())) {
+					return "the listener method " + method.getName() + " of " + targetClass.getName() + " is "
+							+ (Modifier.isFinal(method.getModifiers()) ? "final" : "private")
+							+ ", so PipeListenerTestHarness cannot proxy its class";
+				}
+			}
+			return null;
 		}
 
 		private static Map<Method, String> listenerIds(Class<?> targetClass, String beanName) {
@@ -224,7 +242,7 @@ public final class PipeListenerTestHarness {
 			if (id == null) {
 				return invocation.proceed();
 			}
-			List<Object> arguments = Arrays.asList(invocation.getArguments().clone());
+			List<Object> arguments = Collections.unmodifiableList(Arrays.asList(invocation.getArguments().clone()));
 			Object result;
 			try {
 				result = invocation.proceed();

@@ -11,6 +11,7 @@ import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.test.DeskApplication.Item;
 import io.asyncipc.test.DeskApplication.Ping;
 import io.asyncipc.test.DeskApplication.Receipt;
+import io.asyncipc.test.DeskApplication.Secret;
 import io.asyncipc.test.PipeListenerTestHarness.Invocation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,16 @@ class AsyncIpcTestIntegrationTests {
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> harness.awaitInvocation("pinger.onPing"))
 			.withMessage("listener 'pinger.onPing' is not recorded: its class " + DeskApplication.Pinger.class.getName()
 					+ " is final, so PipeListenerTestHarness cannot proxy it");
+	}
+
+	@Test
+	void aPrivateListenerMethodStillRepliesAndTheHarnessSaysWhyItCannotRecordIt(PipeTestClient client,
+			PipeListenerTestHarness harness) {
+		assertThat(client.convertSendAndReceive(new Secret("x"), String.class)).isEqualTo("kept x");
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> harness.awaitInvocation("keeper.onSecret"))
+			.withMessage("listener 'keeper.onSecret' is not recorded: the listener method onSecret of "
+					+ DeskApplication.Keeper.class.getName() + " is private, so PipeListenerTestHarness cannot "
+					+ "proxy its class");
 	}
 
 	@Test

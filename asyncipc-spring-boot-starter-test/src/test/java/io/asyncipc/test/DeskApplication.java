@@ -25,6 +25,11 @@ class DeskApplication {
 		return new Pinger();
 	}
 
+	@Bean
+	Keeper keeper() {
+		return new Keeper();
+	}
+
 	record Item(String name, int quantity) {
 	}
 
@@ -32,6 +37,9 @@ class DeskApplication {
 	}
 
 	record Ping(int round) {
+	}
+
+	record Secret(String word) {
 	}
 
 	static class Desk {
@@ -58,6 +66,18 @@ class DeskApplication {
 
 		@PipeListener
 		void onPing(Ping ping) {
+		}
+
+	}
+
+	/**
+	 * A listener with a private method, which a proxy could not invoke.
+	 */
+	static class Keeper {
+
+		@PipeListener
+		private String onSecret(Secret secret) {
+			return "kept " + secret.word();
 		}
 
 	}
