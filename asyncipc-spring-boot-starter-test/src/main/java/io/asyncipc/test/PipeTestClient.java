@@ -8,9 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.asyncipc.messaging.MessagingPipeListenerAdapter;
 import io.asyncipc.messaging.PipeEndpointContainer;
-import io.asyncipc.messaging.PipeFormat;
 import io.asyncipc.messaging.PipeHeaders;
-import io.asyncipc.messaging.PipeListenerEndpointRegistry;
 import io.asyncipc.messaging.PipeStartupException;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.PipeConnection;
@@ -111,9 +109,12 @@ public final class PipeTestClient implements AutoCloseable {
 			this.container.start();
 		}
 		catch (PipeStartupException ex) {
+			if (ex.getFailFastProperty() == null) {
+				throw new IllegalStateException("PipeTestClient could not connect to pipe '" + getPipeName() + "': "
+						+ ex.getMessage(), ex);
+			}
 			throw new IllegalStateException("PipeTestClient found no server on pipe '" + getPipeName() + "' within "
-					+ connectTimeout + ": is the application's pipe a server, and has its context started? "
-					+ ex.getMessage(), ex);
+					+ connectTimeout + "; is the application's pipe a server, and has its context started?", ex);
 		}
 		return this;
 	}

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -93,7 +94,7 @@ final class UniquePipeNames implements ContextCustomizerFactory {
 
 	private static Set<String> pipeIds(ConfigurableEnvironment environment) {
 		Set<String> ids = new LinkedHashSet<>();
-		for (var source : ConfigurationPropertySources.get(environment)) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				iterable.stream()
 					.filter((name) -> PIPES.isAncestorOf(name) && name.getNumberOfElements() > 3)
