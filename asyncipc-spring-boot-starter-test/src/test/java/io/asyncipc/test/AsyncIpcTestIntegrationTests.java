@@ -8,6 +8,7 @@ import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeRemoteException;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.test.DeskApplication.Book;
 import io.asyncipc.test.DeskApplication.Item;
 import io.asyncipc.test.DeskApplication.Ping;
 import io.asyncipc.test.DeskApplication.Receipt;
@@ -138,9 +139,18 @@ class AsyncIpcTestIntegrationTests {
 
 	@Test
 	void theHarnessNamesTheListenersWhenAskedForAnUnknownOne(PipeListenerTestHarness harness) {
-		assertThat(harness.getListenerIds()).containsExactly("desk.onText", "items");
+		assertThat(harness.getListenerIds()).containsExactly("desk.onText", "items", "shelf.onBook");
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> harness.awaitInvocation("desk.onItem"))
-			.withMessage("no @PipeListener has the id 'desk.onItem'; the listeners are [desk.onText, items]");
+			.withMessage("no @PipeListener has the id 'desk.onItem'; the listeners are [desk.onText, items, "
+					+ "shelf.onBook]");
+	}
+
+	@Test
+	void theHarnessRecordsAPipeHandlerOfAClassLevelListener(PipeTestClient client, PipeListenerTestHarness harness) {
+		assertThat(client.convertSendAndReceive(new Book("Dune"), String.class)).isEqualTo("shelved Dune");
+		Invocation invocation = harness.awaitInvocation("shelf.onBook");
+		assertThat(invocation.arguments()).containsExactly(new Book("Dune"));
+		assertThat(invocation.result()).isEqualTo("shelved Dune");
 	}
 
 	@Test

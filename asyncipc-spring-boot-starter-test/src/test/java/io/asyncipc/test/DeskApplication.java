@@ -1,5 +1,6 @@
 package io.asyncipc.test;
 
+import io.asyncipc.messaging.PipeHandler;
 import io.asyncipc.messaging.PipeListener;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -30,6 +31,11 @@ class DeskApplication {
 		return new Keeper();
 	}
 
+	@Bean
+	Shelf shelf() {
+		return new Shelf();
+	}
+
 	record Item(String name, int quantity) {
 	}
 
@@ -40,6 +46,9 @@ class DeskApplication {
 	}
 
 	record Secret(String word) {
+	}
+
+	record Book(String title) {
 	}
 
 	static class Desk {
@@ -78,6 +87,19 @@ class DeskApplication {
 		@PipeListener
 		private String onSecret(Secret secret) {
 			return "kept " + secret.word();
+		}
+
+	}
+
+	/**
+	 * A class-level listener, whose handler is picked by payload type.
+	 */
+	@PipeListener
+	static class Shelf {
+
+		@PipeHandler
+		String onBook(Book book) {
+			return "shelved " + book.title();
 		}
 
 	}
