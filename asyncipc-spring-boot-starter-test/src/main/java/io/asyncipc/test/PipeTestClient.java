@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.asyncipc.messaging.MessagingPipeListenerAdapter;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
+import io.asyncipc.messaging.PipeRemoteException;
+import io.asyncipc.messaging.PipeReplyTimeoutException;
 import io.asyncipc.messaging.PipeStartupException;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.transport.PipeConnection;
@@ -17,6 +20,8 @@ import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
 
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 import org.springframework.util.ClassUtils;
@@ -221,16 +226,24 @@ public final class PipeTestClient implements AutoCloseable {
 	 * @param request the request; its payload is converted to bytes
 	 * @param timeout how long to wait for the reply
 	 * @return the reply
-	 * @throws AssertionError if no reply came in time, or the request failed
+	 * @throws io.asyncipc.messaging.PipeReplyTimeoutException if no reply came in time
+	 * @throws io.asyncipc.messaging.PipeRemoteException if the listener failed and sent its
+	 * exception back
+	 * @throws MessageDeliveryException if the request could not be sent, or the connection
+	 * closed before the reply came
 	 */
 	public Message<byte[]> sendAndReceive(Message<?> request, Duration timeout) {
 		try {
+			// Never unbounded: the reply timeout, a disconnect or the client's close ends the request.
 			return this.template.sendAndReceiveAsync(PipeTemplate.PEER, request, timeout).join();
 		}
-		catch (RuntimeException ex) {
+		catch (CompletionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			throw new AssertionError("request on pipe '" + getPipeName() + "' got no reply: " + cause.getMessage(),
-					cause);
+			if (cause instanceof PipeReplyTimeoutException || cause instanceof PipeRemoteException
+					|| cause instanceof MessagingException) {
+				throw (RuntimeException) cause;
+			}
+			throw new MessageDeliveryException(request, String.valueOf(cause.getMessage()), cause);
 		}
 	}
 
@@ -281,7 +294,8 @@ public final class PipeTestClient implements AutoCloseable {
 
 	/**
 	 * Waits for the next message and returns its payload as the type asked for. A message
-	 * whose type id names another class fails rather than being read into {@code T}.
+	 * whose type id names another class fails rather than being read into {@code T}; it is
+	 * taken from the client either way.
 	 * @param <T> the payload's type
 	 * @param type {@code byte[]}, {@code String}, or a POJO read from JSON
 	 * @param timeout how long to wait
