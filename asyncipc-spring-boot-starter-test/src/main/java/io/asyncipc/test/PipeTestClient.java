@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.asyncipc.messaging.MessagingPipeListenerAdapter;
 import io.asyncipc.messaging.PipeEndpointContainer;
@@ -56,11 +58,11 @@ public final class PipeTestClient implements AutoCloseable {
 
 	private final MessageConverter converter;
 
-	private final BlockingQueue<Message<byte[]>> inbox;
+	private final Inbox inbox;
 
 	private volatile boolean closed;
 
-	PipeTestClient(PipeEndpointContainer container, MessageConverter converter, BlockingQueue<Message<byte[]>> inbox) {
+	PipeTestClient(PipeEndpointContainer container, MessageConverter converter, Inbox inbox) {
 		this.container = container;
 		this.converter = converter;
 		this.inbox = inbox;
@@ -128,13 +130,11 @@ public final class PipeTestClient implements AutoCloseable {
 	 * Makes the listener that puts what the application sends into this client's inbox: a
 	 * spring-messaging handler method, as any {@code @PipeListener} is invoked.
 	 */
-	static MessagingPipeListenerAdapter inboxListener(BlockingQueue<Message<byte[]>> inbox,
-			MessageConverter converter) {
+	static MessagingPipeListenerAdapter inboxListener(Inbox inbox, MessageConverter converter) {
 		DefaultMessageHandlerMethodFactory factory = new DefaultMessageHandlerMethodFactory();
 		factory.setMessageConverter(converter);
 		factory.afterPropertiesSet();
-		Inbox target = new Inbox(inbox);
-		return new MessagingPipeListenerAdapter("pipeTestClient", factory.createInvocableHandlerMethod(target,
+		return new MessagingPipeListenerAdapter("pipeTestClient", factory.createInvocableHandlerMethod(inbox,
 				ClassUtils.getMethod(Inbox.class, "receive", Message.class)), converter, null);
 	}
 
@@ -268,7 +268,7 @@ public final class PipeTestClient implements AutoCloseable {
 	public Message<byte[]> awaitMessage(Duration timeout) {
 		Message<byte[]> message;
 		try {
-			message = this.inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			message = this.inbox.messages.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -307,11 +307,23 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
+	 * Answers the application's requests to this client (its
+	 * {@code PipeTemplate.convertSendAndReceive}) with what the function returns: a
+	 * {@code String}, {@code byte[]} or POJO, converted as a listener's return value, or
+	 * {@code null} for no reply. Requests are kept for {@link #awaitMessage} as well. The
+	 * function runs on the client's I/O thread, so it must not block.
+	 * @param replier makes the reply from the request, or {@code null} to answer no more
+	 */
+	public void replyWith(Function<Message<byte[]>, ?> replier) {
+		this.inbox.replier = replier;
+	}
+
+	/**
 	 * Returns how many received messages no await took yet.
 	 * @return the count
 	 */
 	public int getPendingMessageCount() {
-		return this.inbox.size();
+		return this.inbox.messages.size();
 	}
 
 	/**
@@ -333,23 +345,28 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * The handler method of the client's listener; public so that spring-messaging invokes it
-	 * as it invokes any listener.
+	 * What the client's listener does with each message: keep it, and answer it with the
+	 * replier's value if it is a request. Its method is public so that spring-messaging invokes
+	 * it as it invokes any listener.
 	 */
 	static final class Inbox {
 
-		private final BlockingQueue<Message<byte[]>> messages;
+		private final BlockingQueue<Message<byte[]>> messages = new LinkedBlockingQueue<>();
 
-		Inbox(BlockingQueue<Message<byte[]>> messages) {
-			this.messages = messages;
-		}
+		private volatile Function<Message<byte[]>, ?> replier;
 
 		/**
-		 * Keeps a received message.
+		 * Keeps a received message and returns the reply to a request, if there is a replier.
 		 * @param message the message
+		 * @return the reply, or {@code null} for none
 		 */
-		public void receive(Message<byte[]> message) {
+		public Object receive(Message<byte[]> message) {
 			this.messages.add(message);
+			Function<Message<byte[]>, ?> current = this.replier;
+			if (current == null || !message.getHeaders().containsKey(PipeHeaders.CORRELATION_ID)) {
+				return null;
+			}
+			return current.apply(message);
 		}
 
 	}

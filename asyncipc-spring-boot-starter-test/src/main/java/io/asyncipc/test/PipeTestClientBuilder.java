@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -24,7 +22,6 @@ import io.asyncipc.transport.windows.WindowsPipeTransport;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -146,7 +143,7 @@ public final class PipeTestClientBuilder {
 	 */
 	public PipeTestClient connect() {
 		MessageConverter converter = (this.messageConverter != null) ? this.messageConverter : defaultConverter();
-		BlockingQueue<Message<byte[]>> inbox = new LinkedBlockingQueue<>();
+		PipeTestClient.Inbox inbox = new PipeTestClient.Inbox();
 		PipeListenerEndpointRegistry registry = new PipeListenerEndpointRegistry();
 		registry.register(PipeTestClient.inboxListener(inbox, converter));
 		PipeOptions options = PipeOptions.builder()

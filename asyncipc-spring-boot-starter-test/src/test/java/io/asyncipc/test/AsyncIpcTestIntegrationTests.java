@@ -1,5 +1,6 @@
 package io.asyncipc.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeRemoteException;
+import io.asyncipc.messaging.PipeReplyTimeoutException;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.test.DeskApplication.Book;
 import io.asyncipc.test.DeskApplication.Item;
@@ -101,6 +103,18 @@ class AsyncIpcTestIntegrationTests {
 		assertThat(second.getHeaders()).containsEntry("tenant", "acme")
 			.containsEntry(PipeHeaders.TYPE_ID, String.class.getName());
 		assertThat(client.getPendingMessageCount()).isZero();
+	}
+
+	@Test
+	void theClientAnswersTheApplicationsRequestsAndKeepsThem(PipeTestClient client) {
+		client.replyWith((request) -> "ok: " + new String(request.getPayload(), StandardCharsets.UTF_8));
+		assertThat(this.template.convertSendAndReceive("uptime", String.class, Duration.ofSeconds(5)))
+			.isEqualTo("ok: uptime");
+		assertThat(client.awaitMessage(String.class)).isEqualTo("uptime");
+		client.replyWith(null);
+		assertThatExceptionOfType(PipeReplyTimeoutException.class)
+			.isThrownBy(() -> this.template.convertSendAndReceive("again", String.class, Duration.ofMillis(300)));
+		assertThat(client.awaitMessage(String.class)).isEqualTo("again");
 	}
 
 	@Test
