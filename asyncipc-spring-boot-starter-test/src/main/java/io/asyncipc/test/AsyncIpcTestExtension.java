@@ -49,8 +49,8 @@ final class AsyncIpcTestExtension implements ParameterResolver {
 	private static PipeTestClient connect(ApplicationContext context, PipeEndpointContainer server) {
 		PipeTestClientBuilder builder = PipeTestClient.builder(server).replyTimeout(server.getReplyTimeout());
 		if (context.containsBean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)) {
-			builder.messageConverter(context.getBean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME,
-					MessageConverter.class));
+			builder.messageConverter(context
+				.getBean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class));
 		}
 		return builder.connect();
 	}
@@ -87,7 +87,8 @@ final class AsyncIpcTestExtension implements ParameterResolver {
 			throw new ParameterResolutionException(servers.isEmpty()
 					? "a PipeTestClient connects to a server pipe, and the application's pipes " + pipes.keySet()
 							+ " are all clients"
-					: "the application has the server pipes " + servers.stream().map(PipeEndpointContainer::getId).toList()
+					: "the application has the server pipes "
+							+ servers.stream().map(PipeEndpointContainer::getId).toList()
 							+ "; name the one to connect to with @ConnectTo(\"<id>\") on the PipeTestClient parameter");
 		}
 		return servers.get(0);

@@ -211,7 +211,7 @@ public final class PipeListenerTestHarness {
 
 		private static Map<Method, String> listenerIds(Class<?> targetClass, String beanName) {
 			boolean classLevel = AnnotatedElementUtils.hasAnnotation(targetClass, PipeListener.class);
-			return MethodIntrospector.selectMethods(targetClass, (MethodIntrospector.MetadataLookup<String>) (method) -> {
+			MethodIntrospector.MetadataLookup<String> lookup = (method) -> {
 				PipeListener listener = AnnotatedElementUtils.findMergedAnnotation(method, PipeListener.class);
 				if (listener != null) {
 					return StringUtils.hasText(listener.id()) ? listener.id() : beanName + "." + method.getName();
@@ -220,7 +220,8 @@ public final class PipeListenerTestHarness {
 					return beanName + "." + method.getName();
 				}
 				return null;
-			});
+			};
+			return MethodIntrospector.selectMethods(targetClass, lookup);
 		}
 
 	}

@@ -87,9 +87,11 @@ class AsyncIpcTestIntegrationTests {
 		assertThatExceptionOfType(PipeRemoteException.class)
 			.isThrownBy(() -> client.convertSendAndReceive(new Item("pen", -1), Receipt.class))
 			.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo("quantity must not be negative, got -1"));
-		assertThatExceptionOfType(PipeRemoteException.class).isThrownBy(() -> client.sendAndReceive(
-				MessageBuilder.withPayload(new Item("pen", -2)).setHeader(PipeHeaders.TYPE_ID, Item.class.getName()).build(),
-				Duration.ofSeconds(5)))
+		Message<Item> request = MessageBuilder.withPayload(new Item("pen", -2))
+			.setHeader(PipeHeaders.TYPE_ID, Item.class.getName())
+			.build();
+		assertThatExceptionOfType(PipeRemoteException.class)
+			.isThrownBy(() -> client.sendAndReceive(request, Duration.ofSeconds(5)))
 			.satisfies((ex) -> assertThat(ex.getRemoteType()).isEqualTo(IllegalArgumentException.class.getName()));
 	}
 

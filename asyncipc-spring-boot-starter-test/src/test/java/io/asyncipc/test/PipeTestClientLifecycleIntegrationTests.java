@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipeTestClientLifecycleIntegrationTests {
 
-	private static final String NAME = "kept-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+	private static final String NAME = "kept-"
+			+ Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
 
 	private static PipeTestClient fromFirstTest;
 

@@ -55,7 +55,8 @@ class SeveralPipesIntegrationTests {
 					+ "@ConnectTo(\"<id>\") on the PipeTestClient parameter");
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> AsyncIpcTestExtension.serverPipe(this.context, "upstream"))
-			.withMessage("@ConnectTo(\"upstream\") names a client pipe, and a PipeTestClient connects to a server pipe");
+			.withMessage(
+					"@ConnectTo(\"upstream\") names a client pipe, and a PipeTestClient connects to a server pipe");
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> AsyncIpcTestExtension.serverPipe(this.context, "order"))
 			.withMessage("@ConnectTo(\"order\") names no pipe of the application; its pipes are "
