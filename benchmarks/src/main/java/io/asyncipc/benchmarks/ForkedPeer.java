@@ -17,7 +17,7 @@ final class ForkedPeer implements AutoCloseable {
 
 	private final Process process;
 
-	ForkedPeer(String mode, String address) throws IOException {
+	ForkedPeer(String mode, String address, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>();
 		String cpus = System.getProperty("asyncipc.bench.peer-cpus");
 		if (cpus != null && !cpus.isBlank()) {
@@ -33,6 +33,7 @@ final class ForkedPeer implements AutoCloseable {
 		command.add(PeerMain.class.getName());
 		command.add(mode);
 		command.add(address);
+		command.addAll(List.of(arguments));
 		this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		BufferedReader output = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
