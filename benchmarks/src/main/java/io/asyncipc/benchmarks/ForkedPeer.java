@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link PeerMain} in a JVM of its own, stopped by closing its standard input. With the
  * system property {@code asyncipc.bench.peer-cpus} (a {@code taskset} CPU list), the peer is
- * pinned to those CPUs, so that a run can place the two processes on separate CPUs.
+ * pinned to those CPUs, so that a run can place the two processes on separate CPUs. With
+ * {@code asyncipc.bench.peer-jvm-args} (separated by spaces), the peer's JVM gets those
+ * options too, such as {@code -XX:StartFlightRecording=...} to profile it.
  */
 final class ForkedPeer implements AutoCloseable {
 
@@ -28,6 +30,10 @@ final class ForkedPeer implements AutoCloseable {
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("--add-exports");
 		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
+		String jvmArgs = System.getProperty("asyncipc.bench.peer-jvm-args");
+		if (jvmArgs != null && !jvmArgs.isBlank()) {
+			command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+		}
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(PeerMain.class.getName());
@@ -38,6 +44,10 @@ final class ForkedPeer implements AutoCloseable {
 		BufferedReader output = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
 		String line = output.readLine();
+		while (line != null && !line.equals("ready") && jvmArgs != null) {
+			// Such as JFR's "Started recording": options given to the peer may print before it is ready.
+			line = output.readLine();
+		}
 		if (!"ready".equals(line)) {
 			this.process.destroyForcibly();
 			throw new IOException("peer " + mode + " did not start: " + line);
