@@ -339,6 +339,36 @@ class EnvelopeCodecTests {
 					+ "cannot carry");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "Order", "\u007f\u0080", "\u07ff\u0800", "\uffff", "\ud800\udc00",
+			"\udbff\udfff", "a\u00e9\u20ac\ud83d\ude00z", "\ud83d\ude00\ud83d\ude00" })
+	void encodesStringsAsTheJdkDoesAtEveryUtf8Width(String typeId) {
+		byte[] expected = typeId.getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = this.codec.encode(Envelope.builder().typeId(typeId).build());
+		// Offset 13: the type id's length, after the prefix and an empty content type.
+		assertThat((((bytes[13] & 0xFF) << 8) | (bytes[14] & 0xFF))).isEqualTo(expected.length);
+		assertThat(Arrays.copyOfRange(bytes, 15, 15 + expected.length)).isEqualTo(expected);
+		assertThat(this.codec.decode(bytes).getTypeId()).isEqualTo(typeId);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\udc00", "a\ud800", "\ud800a", "\udc00\ud800", "\ud800\ud800\udc00" })
+	void refusesToEncodeAnUnpairedSurrogateWhereverItIs(String value) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.codec.encode(Envelope.builder().header("k", value).build()))
+			.withMessage("the value of header 'k' of an envelope is not valid Unicode: it holds an unpaired surrogate, "
+					+ "which UTF-8 cannot carry");
+	}
+
+	@Test
+	void limitsCountFourBytesForASurrogatePair() {
+		String faces = "\ud83d\ude00".repeat(63);
+		assertThat(roundTrip(Envelope.builder().correlationId(faces).build()).getCorrelationId()).isEqualTo(faces);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.codec.encode(Envelope.builder().correlationId(faces + "\ud83d\ude00").build()))
+			.withMessage("the correlation id of an envelope takes 256 bytes of UTF-8, more than the limit of 255 bytes");
+	}
+
 	@Test
 	void refusesHeadersWithoutAKeyOrAValue() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Envelope.builder().header("", "v"))
