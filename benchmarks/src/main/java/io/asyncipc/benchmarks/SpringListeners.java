@@ -74,7 +74,11 @@ final class SpringListeners {
 		String exchange(PipeTemplate template, String message, Duration timeout) throws Exception {
 			CompletableFuture<String> reply = new CompletableFuture<>();
 			this.next.set(reply);
-			template.convertAndSendAsync(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			template.convertAndSendAsync(message).whenComplete((sent, error) -> {
+				if (error != null) {
+					reply.completeExceptionally(error);
+				}
+			});
 			return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
