@@ -89,6 +89,13 @@ public class AsyncIpcProperties {
 	private Duration idleTimeout = Duration.ZERO;
 
 	/**
+	 * How long PipeTemplate.convertSendAndReceive waits for the reply to a request unless the
+	 * call gives its own timeout. A request that gets none in time fails with
+	 * PipeReplyTimeoutException; a reply that comes later is dropped.
+	 */
+	private Duration replyTimeout = Duration.ofSeconds(5);
+
+	/**
 	 * Heap that received messages of all connections together may hold: frames still arriving
 	 * and messages waiting for a listener. A connection that finds it spent stops reading until
 	 * it has room again. Default: a quarter of the maximum heap, shared by the whole process.
@@ -191,6 +198,14 @@ public class AsyncIpcProperties {
 
 	public void setIdleTimeout(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getReplyTimeout() {
+		return this.replyTimeout;
+	}
+
+	public void setReplyTimeout(Duration replyTimeout) {
+		this.replyTimeout = replyTimeout;
 	}
 
 	public DataSize getMaxInboundMemory() {
@@ -385,6 +400,12 @@ public class AsyncIpcProperties {
 		 */
 		private Duration idleTimeout;
 
+		/**
+		 * How long a request on this pipe waits for its reply unless the call gives its own
+		 * timeout.
+		 */
+		private Duration replyTimeout;
+
 		private final PipeReconnect reconnect = new PipeReconnect();
 
 		private final PipeClient client = new PipeClient();
@@ -475,6 +496,14 @@ public class AsyncIpcProperties {
 
 		public void setIdleTimeout(Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
 		}
 
 		public PipeReconnect getReconnect() {

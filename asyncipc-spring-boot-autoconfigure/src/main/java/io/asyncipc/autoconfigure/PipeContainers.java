@@ -31,6 +31,7 @@ final class PipeContainers {
 		// A pipe of the map that takes the top-level format is still best set on its own.
 		container.setFormat(PipeSettings.format(pipe), PipeEndpointContainer.DEFAULT_ID.equals(pipe.id())
 				? pipe.format().property() : "asyncipc.pipes." + pipe.id() + ".format");
+		container.setReplyTimeout(PipeSettings.replyTimeout(pipe));
 		// The pipe's stop must fit in the phase Spring waits for, so that it calls back in time.
 		container.setShutdownTimeout(Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)

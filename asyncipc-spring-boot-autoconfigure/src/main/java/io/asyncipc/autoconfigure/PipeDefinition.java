@@ -24,6 +24,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnections the connections a server holds
  * @param frameTimeout the frame-completion timeout
  * @param idleTimeout the idle timeout
+ * @param replyTimeout how long a request waits for its reply
  * @param minBackoff the first reconnect wait
  * @param maxBackoff the longest reconnect wait
  * @param failFast whether a client must reach its server at startup
@@ -32,7 +33,7 @@ import org.springframework.util.unit.DataSize;
 record PipeDefinition(String id, Setting<String> name, Setting<String> role, Setting<String> mode,
 		Setting<String> format, Setting<DataSize> maxMessageSize, Setting<DataSize> maxQueuedBytes, Setting<Integer> ioThreads,
 		Setting<Integer> backlog, Setting<Integer> maxConnections, Setting<Duration> frameTimeout,
-		Setting<Duration> idleTimeout, Setting<Duration> minBackoff, Setting<Duration> maxBackoff,
+		Setting<Duration> idleTimeout, Setting<Duration> replyTimeout, Setting<Duration> minBackoff, Setting<Duration> maxBackoff,
 		Setting<Boolean> failFast, Setting<Duration> startupTimeout) {
 
 	private static final String TOP = "asyncipc.";
@@ -47,6 +48,7 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 				top("max-queued-bytes", p.getMaxQueuedBytes()), top("io-threads", p.getIoThreads()),
 				top("backlog", p.getBacklog()), top("max-connections", p.getMaxConnections()),
 				top("frame-timeout", p.getFrameTimeout()), top("idle-timeout", p.getIdleTimeout()),
+				top("reply-timeout", p.getReplyTimeout()),
 				top("reconnect.min-backoff", p.getReconnect().getMinBackoff()),
 				top("reconnect.max-backoff", p.getReconnect().getMaxBackoff()),
 				top("client.fail-fast", p.getClient().isFailFast()),
@@ -69,6 +71,7 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 				r.or("max-connections", pipe.getMaxConnections(), p.getMaxConnections()),
 				r.or("frame-timeout", pipe.getFrameTimeout(), p.getFrameTimeout()),
 				r.or("idle-timeout", pipe.getIdleTimeout(), p.getIdleTimeout()),
+				r.or("reply-timeout", pipe.getReplyTimeout(), p.getReplyTimeout()),
 				r.or("reconnect.min-backoff", pipe.getReconnect().getMinBackoff(), p.getReconnect().getMinBackoff()),
 				r.or("reconnect.max-backoff", pipe.getReconnect().getMaxBackoff(), p.getReconnect().getMaxBackoff()),
 				r.or("client.fail-fast", pipe.getClient().getFailFast(), p.getClient().isFailFast()),

@@ -67,6 +67,15 @@ final class PipeSettings {
 				format.property() + " must be 'envelope' or 'raw', got '" + format.value() + "'");
 	}
 
+	static Duration replyTimeout(PipeDefinition pipe) {
+		Setting<Duration> timeout = pipe.replyTimeout();
+		if (timeout.value() == null || timeout.value().isZero() || timeout.value().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(timeout.property(), timeout.value(),
+					timeout.property() + " must be positive, got " + timeout.value());
+		}
+		return timeout.value();
+	}
+
 	static PipeTransport transport(AsyncIpcProperties properties) {
 		return transport(PipeDefinition.single(properties));
 	}

@@ -2,6 +2,7 @@ package io.asyncipc.autoconfigure;
 
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -16,6 +17,10 @@ final class CapturedLog implements AutoCloseable {
 	private final Logger logger;
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+	private Level previousLevel;
+
+	private boolean levelSet;
 
 	private CapturedLog(String source) {
 		this.logger = (Logger) LoggerFactory.getLogger(source);
@@ -32,6 +37,18 @@ final class CapturedLog implements AutoCloseable {
 		return new CapturedLog(loggerName);
 	}
 
+	/**
+	 * Keeps what a logger logs at the level given and above, such as DEBUG lines that the
+	 * build's log level leaves out.
+	 */
+	static CapturedLog of(String loggerName, Level level) {
+		CapturedLog log = new CapturedLog(loggerName);
+		log.previousLevel = log.logger.getLevel();
+		log.logger.setLevel(level);
+		log.levelSet = true;
+		return log;
+	}
+
 	List<ILoggingEvent> events() {
 		return List.copyOf(this.appender.list);
 	}
@@ -40,6 +57,9 @@ final class CapturedLog implements AutoCloseable {
 	public void close() {
 		this.logger.detachAppender(this.appender);
 		this.logger.setAdditive(true);
+		if (this.levelSet) {
+			this.logger.setLevel(this.previousLevel);
+		}
 	}
 
 }

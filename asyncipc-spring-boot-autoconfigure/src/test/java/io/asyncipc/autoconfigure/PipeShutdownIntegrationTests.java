@@ -50,11 +50,16 @@ class PipeShutdownIntegrationTests {
 	@TempDir
 	Path directory;
 
+	/**
+	 * The peers here are bare sockets that never speak, so the pipes use the raw format: an
+	 * envelope server would hold its first sends to such a peer for a second, until it knows the
+	 * peer's format, and they would not be queued when the stop begins.
+	 */
 	private ApplicationContextRunner runner(String role, String name) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
 			.withUserConfiguration(RecordingLifecycleConfiguration.class)
-			.withPropertyValues("asyncipc.name=" + name, "asyncipc.role=" + role,
+			.withPropertyValues("asyncipc.name=" + name, "asyncipc.role=" + role, "asyncipc.format=raw",
 					"asyncipc.reconnect.min-backoff=20ms", "asyncipc.reconnect.max-backoff=200ms",
 					"spring.lifecycle.timeout-per-shutdown-phase=" + PHASE_TIMEOUT.toMillis() + "ms");
 	}

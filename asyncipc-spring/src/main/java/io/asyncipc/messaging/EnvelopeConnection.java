@@ -53,6 +53,18 @@ final class EnvelopeConnection implements PipeConnection {
 		}
 	}
 
+	/**
+	 * Sends an envelope in the connection's format: as it is, or its payload alone.
+	 */
+	CompletableFuture<SendResult> send(Envelope envelope) {
+		try {
+			return this.formats.send(this.connection, envelope);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
 	@Override
 	public long queuedBytes() {
 		return this.connection.queuedBytes();

@@ -1,5 +1,9 @@
 package io.asyncipc.messaging;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PipeConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +14,8 @@ import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 
 /**
  * Invokes a {@link PipeListener} through spring-messaging, with the connection as a provided
- * argument, and sends its return value back on that connection. Its {@link PayloadTypeRouter}
+ * argument, and sends its return value back on that connection: as the reply to a request, or
+ * as an ordinary message. Its {@link PayloadTypeRouter}
  * picks the method, of a class-level listener's {@link PipeHandler} methods, that receives a
  * message, or tells that the listener does not accept it.
  */
@@ -27,6 +32,8 @@ public class MessagingPipeListenerAdapter {
 	private final PipeListenerErrorHandler errorHandler;
 
 	private final ListenerFailureLog failureLog;
+
+	private volatile boolean returnExceptions;
 
 	/**
 	 * Creates the adapter of a method-level listener, which receives the messages whose type
@@ -69,6 +76,15 @@ public class MessagingPipeListenerAdapter {
 	}
 
 	/**
+	 * Sets whether an exception of the listener, on a request, goes back to the requester as a
+	 * {@link PipeRemoteException} instead of being logged: {@link PipeListener#returnExceptions()}.
+	 * @param returnExceptions {@code true} to send exceptions back
+	 */
+	public void setReturnExceptions(boolean returnExceptions) {
+		this.returnExceptions = returnExceptions;
+	}
+
+	/**
 	 * Returns the listener id.
 	 * @return the id
 	 */
@@ -78,9 +94,12 @@ public class MessagingPipeListenerAdapter {
 
 	/**
 	 * Invokes the listener with one message if it accepts its type, and sends its reply, if
-	 * any. Failures that no
-	 * error handler takes care of are logged at most once per ten seconds with their stack
-	 * trace; the others in that time are counted and summed up in one line.
+	 * any: the return value, or what a returned {@link CompletionStage} completes with. The
+	 * reply to a request (a message with a {@link PipeHeaders#CORRELATION_ID}) carries the
+	 * envelope's reply flag and the request's correlation id; the reply to any other message is
+	 * an ordinary message. Failures that no error handler takes care of, and that do not go back
+	 * to a requester, are logged at most once per ten seconds with their stack trace; the others
+	 * in that time are counted and summed up in one line.
 	 * @param message the received message
 	 * @param connection the connection it came on
 	 * @return whether the listener accepted the message; a failure of an accepting listener
@@ -92,15 +111,28 @@ public class MessagingPipeListenerAdapter {
 		if (handlerMethod == null) {
 			return false;
 		}
+		Object correlation = message.getHeaders().get(PipeHeaders.CORRELATION_ID);
+		String correlationId = (correlation != null) ? correlation.toString() : null;
 		Object result;
 		try {
 			result = handlerMethod.invoke(message, connection);
 		}
 		catch (Exception ex) {
-			result = handleFailure(message, connection, ex);
+			handleFailure(message, connection, correlationId, ex);
+			return true;
 		}
-		if (result != null) {
-			reply(result, connection);
+		if (result instanceof CompletionStage<?> stage) {
+			stage.whenComplete((value, error) -> {
+				if (error != null) {
+					handleFailure(message, connection, correlationId, unwrap(error));
+				}
+				else if (value != null) {
+					reply(value, connection, correlationId);
+				}
+			});
+		}
+		else if (result != null) {
+			reply(result, connection, correlationId);
 		}
 		return true;
 	}
@@ -112,40 +144,68 @@ public class MessagingPipeListenerAdapter {
 		this.failureLog.flush();
 	}
 
-	private Object handleFailure(Message<byte[]> message, PipeConnection connection, Exception ex) {
+	private void handleFailure(Message<byte[]> message, PipeConnection connection, String correlationId,
+			Throwable ex) {
 		String failed = "Listener '" + this.id + "' failed on connection " + connection.id() + " of pipe '"
 				+ connection.pipeName() + "'";
-		if (this.errorHandler == null) {
-			this.failureLog.error(connection.pipeName(), failed + "; the connection stays open", ex);
-			return null;
+		Throwable failure = ex;
+		if (this.errorHandler != null) {
+			try {
+				Object result = this.errorHandler.handleError(message, new PipeListenerExecutionFailedException(message,
+						connection.id(), failed + ": " + ex.getMessage(), ex));
+				if (result != null) {
+					reply(result, connection, correlationId);
+				}
+				return;
+			}
+			catch (PipeListenerExecutionFailedException rethrown) {
+				failure = (rethrown.getCause() != null) ? rethrown.getCause() : rethrown;
+				failed += ", and its error handler rethrew it";
+			}
+			catch (Exception handlerFailure) {
+				failure = handlerFailure;
+				failed += ", and so did its error handler";
+			}
 		}
-		PipeListenerExecutionFailedException failure = new PipeListenerExecutionFailedException(message,
-				connection.id(), failed + ": " + ex.getMessage(), ex);
-		try {
-			return this.errorHandler.handleError(message, failure);
-		}
-		catch (Exception handlerFailure) {
-			this.failureLog.error(connection.pipeName(), failed + ", and so did its error handler", handlerFailure);
-			return null;
-		}
-	}
-
-	private void reply(Object result, PipeConnection connection) {
-		byte[] bytes;
-		try {
-			bytes = PayloadBytes.of(result, this.messageConverter);
-		}
-		catch (RuntimeException ex) {
-			this.failureLog.error(connection.pipeName(), "Listener '" + this.id + "' returned a "
-					+ result.getClass().getName() + " that cannot be sent on connection " + connection.id(), ex);
+		if (this.returnExceptions && correlationId != null) {
+			logger.debug("{}; the exception goes back to the requester: {}", failed, failure.toString());
+			send(connection, ListenerReplies.error(correlationId, failure), correlationId);
 			return;
 		}
-		connection.send(bytes).whenComplete((sent, error) -> {
+		this.failureLog.error(connection.pipeName(), failed + "; the connection stays open", failure);
+	}
+
+	private void reply(Object result, PipeConnection connection, String correlationId) {
+		Envelope reply;
+		try {
+			reply = ListenerReplies.reply(result, this.messageConverter, correlationId);
+		}
+		catch (RuntimeException ex) {
+			String failed = "Listener '" + this.id + "' returned a " + result.getClass().getName()
+					+ " that cannot be sent on connection " + connection.id();
+			if (this.returnExceptions && correlationId != null) {
+				logger.debug("{}; the exception goes back to the requester: {}", failed, ex.toString());
+				send(connection, ListenerReplies.error(correlationId, ex), correlationId);
+				return;
+			}
+			this.failureLog.error(connection.pipeName(), failed, ex);
+			return;
+		}
+		send(connection, reply, correlationId);
+	}
+
+	private void send(PipeConnection connection, Envelope reply, String correlationId) {
+		ListenerReplies.send(connection, reply).whenComplete((sent, error) -> {
 			if (error != null) {
 				this.failureLog.warn(connection.pipeName(), "Reply of listener '" + this.id + "' on connection "
-						+ connection.id() + " was not delivered: " + error.getMessage());
+						+ connection.id() + ((correlationId != null) ? " to request " + correlationId : "")
+						+ " was not delivered: " + error.getMessage());
 			}
 		});
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		return (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 	}
 
 }

@@ -24,6 +24,18 @@ final class OutboundEnvelopes {
 	}
 
 	static Envelope of(Object value, MessageConverter converter) {
+		return builder(value, converter).build();
+	}
+
+	/**
+	 * Turns a listener's return value into the reply to a request: the reply flag, and the
+	 * request's correlation id whatever the value's headers say.
+	 */
+	static Envelope reply(Object value, MessageConverter converter, String correlationId) {
+		return builder(value, converter).correlationId(correlationId).reply(true).build();
+	}
+
+	private static Envelope.Builder builder(Object value, MessageConverter converter) {
 		Object payload = (value instanceof Message<?> message) ? message.getPayload() : value;
 		Message<?> converted = PayloadBytes.converted(value, converter);
 		MessageHeaders headers = converted.getHeaders();
@@ -44,7 +56,7 @@ final class OutboundEnvelopes {
 				builder.header(key, header.getValue().toString());
 			}
 		}
-		return builder.build();
+		return builder;
 	}
 
 	private static String stringOrNull(Object value) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.messaging.envelope.EnvelopeFormatException;
@@ -105,6 +106,10 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	private volatile WireFormats formats;
 
+	private final PendingReplies replies;
+
+	private Duration replyTimeout = Duration.ofSeconds(5);
+
 	/**
 	 * Creates the container of the pipe with the id {@link #DEFAULT_ID}.
 	 * @param transport the platform transport
@@ -137,6 +142,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.options = options;
 		this.registry = registry;
 		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format");
+		this.replies = new PendingReplies(name);
 	}
 
 	/**
@@ -155,6 +161,32 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public PipeFormat getFormat() {
 		return this.formats.format();
+	}
+
+	/**
+	 * Sets how long a request of {@link PipeTemplate#convertSendAndReceive} waits for its reply
+	 * unless the call gives its own timeout.
+	 * @param replyTimeout the timeout, 5 seconds by default
+	 */
+	public void setReplyTimeout(Duration replyTimeout) {
+		this.replyTimeout = replyTimeout;
+	}
+
+	/**
+	 * Returns how long a request waits for its reply unless the call gives its own timeout.
+	 * @return the timeout
+	 */
+	public Duration getReplyTimeout() {
+		return this.replyTimeout;
+	}
+
+	/**
+	 * Returns how many requests of this pipe wait for their reply.
+	 * @return the count; a request leaves it with its reply, its timeout, a disconnect or the
+	 * pipe's stop
+	 */
+	public int getPendingReplyCount() {
+		return this.replies.size();
 	}
 
 	/**
@@ -345,6 +377,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			stopping = CompletableFuture.failedFuture(ex);
 		}
 		this.stopped = stopping.whenComplete((result, ex) -> {
+			this.replies.onStopped();
 			this.registry.flushFailureLogs();
 			if (ex != null) {
 				logger.warn("Pipe '{}' failed to stop cleanly: {}", this.name, ex.getMessage(), ex);
@@ -413,6 +446,10 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		if (envelope == null) {
 			return;
 		}
+		if (envelope.isReply()) {
+			this.replies.onReply(connection.id(), envelope);
+			return;
+		}
 		if (!this.registry.hasListeners(this.id)) {
 			if (!this.warnedNoListener) {
 				this.warnedNoListener = true;
@@ -428,6 +465,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	public void onDisconnected(PipeConnection connection, DisconnectReason reason, Throwable cause) {
 		logger.info("Pipe '{}': connection {} closed ({})", this.name, connection.id(), reason);
 		this.formats.onDisconnected(connection);
+		this.replies.onDisconnected(connection.id());
 		this.publisher.publishEvent(
 				new PipeDisconnectedEvent(this, this.name, connection.id(), connection.peer(), reason, cause));
 	}
@@ -435,7 +473,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	@Override
 	public void onWritabilityChanged(PipeConnection connection, boolean writable) {
 		logger.debug("Pipe '{}': connection {} is {}writable", this.name, connection.id(), writable ? "" : "not ");
-		this.publisher.publishEvent(new PipeWritabilityChangedEvent(this, connection, writable));
+		this.publisher.publishEvent(new PipeWritabilityChangedEvent(this, exposed(connection), writable));
 	}
 
 	@Override
@@ -465,6 +503,37 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	}
 
 	/**
+	 * Sends a request on a connection of this pipe and returns the future of its reply: the
+	 * envelope with the reply flag and the request's correlation id. The future fails with
+	 * {@link PipeReplyTimeoutException} after the timeout, with {@link PipeRemoteException} if
+	 * the peer's listener failed and said so, with a {@link io.asyncipc.transport.PipeClosedException}
+	 * at once if the connection closes first, and at once if the pipe or the connection speaks
+	 * the raw format.
+	 * @param connection the connection
+	 * @param request makes the request's envelope from the correlation id it must carry
+	 * @param timeout how long to wait for the reply
+	 */
+	CompletableFuture<Envelope> request(PipeConnection connection, Function<String, Envelope> request,
+			Duration timeout) {
+		WireFormats current = this.formats;
+		if (current.format() == PipeFormat.RAW) {
+			return CompletableFuture.failedFuture(new PipeException(current.rawPipeMessage()));
+		}
+		PendingReplies.Pending pending = this.replies.register(connection.id(), timeout);
+		try {
+			current.send(connection, request.apply(pending.id()), true).whenComplete((sent, error) -> {
+				if (error != null) {
+					this.replies.failed(pending, error);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			this.replies.failed(pending, ex);
+		}
+		return pending.reply();
+	}
+
+	/**
 	 * Returns the connection as listeners see it: what they send on it goes out in the
 	 * connection's format, so that bytes sent to an envelope peer arrive as an envelope.
 	 */
@@ -472,7 +541,11 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		return (this.formats.format() == PipeFormat.RAW) ? connection : new EnvelopeConnection(connection, this.formats);
 	}
 
-	private Message<byte[]> toMessage(PipeConnection connection, Envelope envelope) {
+	/**
+	 * Returns a received envelope as a message: its payload, its headers but those a peer must
+	 * not set, and the headers of {@link PipeHeaders} that this process adds.
+	 */
+	Message<byte[]> toMessage(PipeConnection connection, Envelope envelope) {
 		MessageBuilder<byte[]> builder = MessageBuilder.withPayload(envelope.getPayload());
 		// A peer cannot pose as this process: what it names with the prefix is not its to set.
 		envelope.getHeaders().forEach((key, value) -> {

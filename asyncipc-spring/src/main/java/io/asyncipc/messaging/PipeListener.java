@@ -24,8 +24,10 @@ import org.springframework.messaging.handler.annotation.MessageMapping;
  * The method may take {@code byte[]}, {@code String} (UTF-8), a POJO read from JSON (with
  * Jackson on the classpath), {@code @Payload}, {@code @Header} and {@code @Headers} (see
  * {@link PipeHeaders}), {@code Message<?>}, and the
- * {@link io.asyncipc.transport.PipeConnection} it came on. A non-{@code void} return value is
- * sent back on that connection.
+ * {@link io.asyncipc.transport.PipeConnection} it came on. A non-{@code void} return value, or
+ * what a returned {@link java.util.concurrent.CompletableFuture} completes with, is sent back on
+ * that connection: as the reply to a request of {@link PipeTemplate#convertSendAndReceive},
+ * with its correlation id, or else as an ordinary message.
  * <p>
  * An empty message, which the wire format allows, gives a {@code byte[]} parameter an empty
  * array, a {@code String} parameter {@code ""}, a {@code Message<?>} parameter the message with
@@ -66,5 +68,16 @@ public @interface PipeListener {
 	 * @return the error handler's bean name
 	 */
 	String errorHandler() default "";
+
+	/**
+	 * Whether an exception of this listener, on a request of
+	 * {@link PipeTemplate#convertSendAndReceive}, goes back to the requester, which throws it
+	 * as a {@link PipeRemoteException} carrying its class name and message, as with Spring
+	 * AMQP's {@code returnExceptions}. Off by default: the exception is logged, and the
+	 * requester times out. An {@link #errorHandler()}, if set, is asked first; what it throws
+	 * goes back. Messages that are no request are not affected.
+	 * @return {@code true} to send exceptions back to the requester
+	 */
+	boolean returnExceptions() default false;
 
 }

@@ -85,7 +85,9 @@ public class PipeListenerAnnotationBeanPostProcessor
 			PipeListenerErrorHandler errorHandler = StringUtils.hasText(listener.annotation.errorHandler())
 					? this.beanFactory.getBean(listener.annotation.errorHandler(), PipeListenerErrorHandler.class)
 					: null;
-			registry.register(pipeId, new MessagingPipeListenerAdapter(id, router, converter, errorHandler));
+			MessagingPipeListenerAdapter adapter = new MessagingPipeListenerAdapter(id, router, converter, errorHandler);
+			adapter.setReturnExceptions(listener.annotation.returnExceptions());
+			registry.register(pipeId, adapter);
 		}
 		this.found.clear();
 	}

@@ -17,6 +17,7 @@ import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.BlockingOperationException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
@@ -24,9 +25,13 @@ import io.asyncipc.transport.support.IoThread;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.core.AbstractMessageSendingTemplate;
 import org.springframework.messaging.core.MessagePostProcessor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.ClassUtils;
 
 /**
  * Sends messages on the application's pipe, the way {@code KafkaTemplate} or
@@ -208,6 +213,205 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			return CompletableFuture.failedFuture(ex);
 		}
 		return broadcastAsync(message);
+	}
+
+	/**
+	 * Sends a request to the peer and waits for its reply: the value that the peer's listener
+	 * returned, converted to the type asked for. The peer is the server for a client, and the
+	 * only client for a server; a server with several clients must name one with
+	 * {@link #convertSendAndReceive(String, Object, Class, Duration)}.
+	 * @param <T> the reply's type
+	 * @param request the request's payload
+	 * @param replyType the reply's type: {@code byte[]}, {@code String}, or a class that the
+	 * converter reads, such as a POJO from JSON
+	 * @return the reply, never {@code null}
+	 * @throws PipeReplyTimeoutException if no reply came within the pipe's reply timeout
+	 * ({@code asyncipc.pipes.<id>.reply-timeout}, 5 seconds by default)
+	 * @throws PipeRemoteException if the peer's listener failed and sent its exception back
+	 * @throws MessageConversionException if the reply cannot be read as the type asked for
+	 * @throws MessageDeliveryException if the request could not be sent, the connection closed
+	 * before the reply came, the pipe speaks the raw format, or the call is made on an I/O thread
+	 */
+	public <T> T convertSendAndReceive(Object request, Class<T> replyType) {
+		return convertSendAndReceive(PEER, request, replyType, null);
+	}
+
+	/**
+	 * Sends a request to the peer and waits for its reply, at most for the timeout given, as
+	 * {@link #convertSendAndReceive(Object, Class)}.
+	 * @param <T> the reply's type
+	 * @param request the request's payload
+	 * @param replyType the reply's type
+	 * @param timeout how long to wait for the reply, or {@code null} for the pipe's reply timeout
+	 * @return the reply, never {@code null}
+	 */
+	public <T> T convertSendAndReceive(Object request, Class<T> replyType, Duration timeout) {
+		return convertSendAndReceive(PEER, request, replyType, timeout);
+	}
+
+	/**
+	 * Sends a request on one connection, such as a server asking one of its clients, and waits
+	 * for its reply, as {@link #convertSendAndReceive(Object, Class)}.
+	 * @param <T> the reply's type
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param request the request's payload
+	 * @param replyType the reply's type
+	 * @param timeout how long to wait for the reply, or {@code null} for the pipe's reply timeout
+	 * @return the reply, never {@code null}
+	 */
+	public <T> T convertSendAndReceive(String connectionId, Object request, Class<T> replyType, Duration timeout) {
+		checkNotOnIoThread("PipeTemplate.convertSendAndReceive(...)", "use convertSendAndReceiveAsync(...)", null);
+		CompletableFuture<T> reply = convertSendAndReceiveAsync(connectionId, request, replyType, timeout);
+		try {
+			// Never unbounded: the reply timeout, a disconnect or the pipe's stop ends every request.
+			return reply.get();
+		}
+		catch (ExecutionException ex) {
+			throw blockingFailure(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessageDeliveryException(null, "interrupted while waiting for the reply; a late reply is dropped", ex);
+		}
+	}
+
+	/**
+	 * Sends a request to the peer and returns the future of its reply, as
+	 * {@link #convertSendAndReceive(Object, Class)} without blocking: the future fails with
+	 * {@link PipeReplyTimeoutException}, {@link PipeRemoteException},
+	 * {@link MessageConversionException}, or the reason the request was not sent or not
+	 * answered ({@link io.asyncipc.transport.PipeClosedException} if the connection closed
+	 * before the reply, at once), and never completes with {@code null}. It completes on an I/O
+	 * thread or the pipe's timer thread: do not block in what you chain on it.
+	 * @param <T> the reply's type
+	 * @param request the request's payload
+	 * @param replyType the reply's type
+	 * @return the future of the reply
+	 */
+	public <T> CompletableFuture<T> convertSendAndReceiveAsync(Object request, Class<T> replyType) {
+		return convertSendAndReceiveAsync(PEER, request, replyType, null);
+	}
+
+	/**
+	 * Sends a request to the peer and returns the future of its reply, which fails with
+	 * {@link PipeReplyTimeoutException} after the timeout given.
+	 * @param <T> the reply's type
+	 * @param request the request's payload
+	 * @param replyType the reply's type
+	 * @param timeout how long to wait for the reply, or {@code null} for the pipe's reply timeout
+	 * @return the future of the reply
+	 */
+	public <T> CompletableFuture<T> convertSendAndReceiveAsync(Object request, Class<T> replyType, Duration timeout) {
+		return convertSendAndReceiveAsync(PEER, request, replyType, timeout);
+	}
+
+	/**
+	 * Sends a request on one connection and returns the future of its reply.
+	 * @param <T> the reply's type
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param request the request's payload
+	 * @param replyType the reply's type
+	 * @param timeout how long to wait for the reply, or {@code null} for the pipe's reply timeout
+	 * @return the future of the reply
+	 */
+	public <T> CompletableFuture<T> convertSendAndReceiveAsync(String connectionId, Object request,
+			Class<T> replyType, Duration timeout) {
+		Message<?> message;
+		try {
+			message = doConvert(request, null, null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return sendAndReceiveAsync(connectionId, message, timeout).thenApply((reply) -> convertReply(reply, replyType));
+	}
+
+	/**
+	 * Sends a request message on one connection and returns the future of the reply message,
+	 * with the headers the peer sent beside it: the lowest level of request-reply, for
+	 * requests that carry headers and replies whose headers matter.
+	 * @param connectionId the connection id, or {@link #PEER}
+	 * @param request the request; its payload is converted to bytes, and its headers travel
+	 * with it (a correlation id among them is replaced by the request's own)
+	 * @param timeout how long to wait for the reply, or {@code null} for the pipe's reply timeout
+	 * @return the future of the reply
+	 */
+	public CompletableFuture<Message<byte[]>> sendAndReceiveAsync(String connectionId, Message<?> request,
+			Duration timeout) {
+		PipeEndpoint endpoint = this.container.getEndpoint();
+		if (endpoint == null) {
+			return CompletableFuture.failedFuture(
+					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+		}
+		PipeConnection connection;
+		if (connectionId != null && !PEER.equals(connectionId)) {
+			connection = endpoint.connection(connectionId).orElse(null);
+			if (connection == null) {
+				return CompletableFuture.failedFuture(new PipeClosedException("no open connection '" + connectionId
+						+ "' on pipe '" + endpoint.name() + "'; the request was not sent"));
+			}
+		}
+		else {
+			Collection<PipeConnection> connections = endpoint.connections();
+			if (connections.size() != 1) {
+				return CompletableFuture.failedFuture(connections.isEmpty()
+						? new PipeClosedException(noPeerMessage(endpoint))
+						: new PipeException("pipe '" + endpoint.name() + "' has " + connections.size()
+								+ " clients and a request goes to one; name its connection id in "
+								+ "convertSendAndReceive(connectionId, ...); the request was not sent"));
+			}
+			connection = connections.iterator().next();
+		}
+		Duration wait = (timeout != null) ? timeout : this.container.getReplyTimeout();
+		MessageConverter converter = getMessageConverter();
+		return this.container.request(connection, (correlationId) -> OutboundEnvelopes.of(
+				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
+				converter), wait)
+			.thenApply((reply) -> this.container.toMessage(connection, reply));
+	}
+
+	/**
+	 * Reads a reply as the type asked for. A reply whose type id names a class that is not that
+	 * type fails, rather than being read into it, unless the type asked for is {@code byte[]},
+	 * {@code String} or {@code Object}, which take any reply.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> T convertReply(Message<byte[]> reply, Class<T> replyType) {
+		if (replyType == byte[].class) {
+			return (T) reply.getPayload();
+		}
+		Object typeId = reply.getHeaders().get(PipeHeaders.TYPE_ID);
+		if (typeId != null && replyType != String.class && replyType != Object.class) {
+			Class<?> sent = loadable(typeId.toString(), replyType.getClassLoader());
+			if (sent != null && !ClassUtils.isAssignable(replyType, sent)) {
+				throw new MessageConversionException(reply, "the reply on pipe '" + getPipeId() + "' is a " + typeId
+						+ ", not a " + replyType.getName() + "; ask for that type, or for String or byte[]");
+			}
+		}
+		Object value = getMessageConverter().fromMessage(reply, replyType);
+		if (value == null) {
+			throw new MessageConversionException(reply, "the reply on pipe '" + getPipeId() + "' ("
+					+ reply.getPayload().length + " bytes" + ((typeId != null) ? ", type " + typeId : "")
+					+ ") cannot be read as a " + replyType.getName());
+		}
+		return (T) value;
+	}
+
+	private static Class<?> loadable(String typeId, ClassLoader classLoader) {
+		try {
+			return ClassUtils.forName(typeId, classLoader);
+		}
+		catch (ClassNotFoundException | LinkageError | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private static RuntimeException blockingFailure(Throwable cause) {
+		if (cause instanceof PipeReplyTimeoutException || cause instanceof PipeRemoteException
+				|| cause instanceof MessagingException) {
+			return (RuntimeException) cause;
+		}
+		return new MessageDeliveryException(null, String.valueOf(cause.getMessage()), cause);
 	}
 
 	/**

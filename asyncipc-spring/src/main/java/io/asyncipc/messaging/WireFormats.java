@@ -12,6 +12,7 @@ import io.asyncipc.messaging.envelope.EnvelopeCodec;
 import io.asyncipc.messaging.envelope.EnvelopeFormatException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
 import org.slf4j.Logger;
@@ -116,8 +117,20 @@ final class WireFormats {
 	 * envelope, or if the envelope cannot be encoded
 	 */
 	CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope) {
+		return send(connection, envelope, false);
+	}
+
+	/**
+	 * Sends a message, or a request that waits for a reply, on a connection in its format. A
+	 * request fails instead of going out where the connection speaks the raw format, which has
+	 * no correlation id for a reply to carry back.
+	 * @param request whether the envelope is a request of request-reply
+	 * @return the future of the send
+	 */
+	CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope, boolean request) {
 		if (this.format == PipeFormat.RAW) {
-			return connection.send(envelope.getPayload());
+			return request ? CompletableFuture.failedFuture(new PipeException(rawPipeMessage()))
+					: connection.send(envelope.getPayload());
 		}
 		State state = state(connection);
 		synchronized (state) {
@@ -136,11 +149,35 @@ final class WireFormats {
 							+ " of pipe '" + this.pipeName + "' is closed; the message was not sent"));
 				}
 				CompletableFuture<SendResult> held = new CompletableFuture<>();
-				state.held.add(new Held(envelope, held));
+				state.held.add(new Held(envelope, request, held));
 				return held;
+			}
+			if (request && state.kind == Kind.RAW) {
+				return CompletableFuture.failedFuture(new PipeException(rawConnectionMessage(connection)));
 			}
 			return connection.send(bytes(state, envelope));
 		}
+	}
+
+	/**
+	 * Returns the property that sets the pipe's format, for messages that tell the user what to
+	 * set.
+	 * @return the property, such as {@code asyncipc.pipes.orders.format}
+	 */
+	String formatProperty() {
+		return this.formatProperty;
+	}
+
+	String rawPipeMessage() {
+		return "pipe '" + this.pipeName + "' speaks the raw format (" + this.formatProperty + "=raw), which carries "
+				+ "no correlation id, so a reply could not find its request; set " + this.formatProperty
+				+ "=envelope for request-reply, or send with convertAndSend; the request was not sent";
+	}
+
+	private String rawConnectionMessage(PipeConnection connection) {
+		return "connection " + connection.id() + " of pipe '" + this.pipeName + "' speaks the raw format (its peer "
+				+ "sent no envelope hello), which carries no correlation id, so a reply could not find its request; "
+				+ "the request was not sent";
 	}
 
 	private byte[] bytes(State state, Envelope envelope) {
@@ -150,6 +187,10 @@ final class WireFormats {
 	/** Sends what a server held for a connection, now that its format is known. */
 	private void release(PipeConnection connection, State state) {
 		for (Held held : state.held) {
+			if (held.request && state.kind == Kind.RAW) {
+				held.future.completeExceptionally(new PipeException(rawConnectionMessage(connection)));
+				continue;
+			}
 			try {
 				connection.send(bytes(state, held.envelope)).whenComplete((sent, error) -> {
 					if (error != null) {
@@ -249,7 +290,7 @@ final class WireFormats {
 
 	}
 
-	private record Held(Envelope envelope, CompletableFuture<SendResult> future) {
+	private record Held(Envelope envelope, boolean request, CompletableFuture<SendResult> future) {
 	}
 
 }

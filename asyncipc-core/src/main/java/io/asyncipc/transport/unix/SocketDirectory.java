@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -182,6 +183,46 @@ final class SocketDirectory {
 		}
 		catch (IOException ex) {
 			throw new PipeException("could not prepare socket directory " + directory + ": " + ex.getMessage(), ex);
+		}
+	}
+
+
+	/**
+	 * Checks the directory of an absolute socket path, which the user chose and this class does
+	 * not create: it must exist, belong to this user or to root, and be writable by nobody else,
+	 * so that no other user can plant a socket at that path or replace this one.
+	 * @param socketPath the absolute socket path
+	 * @throws PipeException if the directory is missing, someone else's, or writable by others
+	 */
+	static void checkParentOfAbsolutePath(Path socketPath) {
+		Path directory = socketPath.getParent();
+		try {
+			PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class);
+			if (!attributes.isDirectory()) {
+				throw new PipeException("the directory of socket path " + socketPath + " is not a directory");
+			}
+			String owner = attributes.owner().getName();
+			if (!attributes.owner().equals(LocalUser.principal()) && !"root".equals(owner)) {
+				throw new PipeException("the directory of socket path " + socketPath + " belongs to '" + owner
+						+ "', not to '" + LocalUser.name() + "' or root; put the socket in a directory of your own with "
+						+ "mode 700, or use a plain pipe name");
+			}
+			Set<PosixFilePermission> permissions = attributes.permissions();
+			if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+					|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+				throw new PipeException("the directory of socket path " + socketPath + " has permissions "
+						+ PosixFilePermissions.toString(permissions) + ": other users can write there, so they could "
+						+ "plant a socket at that path before this one or replace it; put the socket in a directory "
+						+ "of your own with mode 700 (chmod 700 " + directory + "), or use a plain pipe name");
+			}
+		}
+		catch (NoSuchFileException ex) {
+			throw new PipeException("the directory of socket path " + socketPath + " does not exist; create it with "
+					+ "mode 700 (mkdir -m 700 " + directory + "), or use a plain pipe name", ex);
+		}
+		catch (IOException ex) {
+			throw new PipeException("could not check the directory of socket path " + socketPath + ": "
+					+ ex.getMessage(), ex);
 		}
 	}
 

@@ -10,7 +10,9 @@ import io.asyncipc.transport.PipeException;
 /**
  * Maps a pipe name to a socket path.
  * <ul>
- * <li>An absolute path is used as it is.</li>
+ * <li>An absolute path is used as it is, in a directory that must exist, belong to this user
+ * or to root, and be writable by nobody else: a directory where another user could plant a
+ * socket, such as {@code /tmp}, is refused.</li>
  * <li>A plain name becomes {@code <name>.sock} in a per-user directory:
  * {@code $XDG_RUNTIME_DIR/asyncipc/} where that is set, otherwise
  * {@code <java.io.tmpdir>/asyncipc-<user>/}, or {@code <home>/.asyncipc/<host>/} once another
@@ -47,6 +49,9 @@ public final class UnixSocketAddresses {
 		Path path;
 		if (plain.startsWith("/")) {
 			path = Path.of(plain);
+			checkLength(name, path);
+			SocketDirectory.checkParentOfAbsolutePath(path);
+			return path;
 		}
 		else {
 			if (!PLAIN_NAME.matcher(plain).matches()) {

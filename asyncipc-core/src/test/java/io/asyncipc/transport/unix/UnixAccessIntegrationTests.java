@@ -60,12 +60,13 @@ class UnixAccessIntegrationTests extends UnixEndpoints {
 
 	@Test
 	void anotherUserIsClosedAtOnceEvenWhenFilePermissionsLetItIn() throws Exception {
-		Files.setPosixFilePermissions(this.shared, PosixFilePermissions.fromString("rwxrwxrwx"));
 		Path socket = this.shared.resolve("open.sock");
 		RecordingHandler handler = new RecordingHandler();
 		PipeEndpoint server = this.transport.createServer(socket.toString(), PipeOptions.defaults(), handler);
 		server.start();
 		try {
+			// Opened up after the start: a directory open to others is refused when the pipe starts.
+			Files.setPosixFilePermissions(this.shared, PosixFilePermissions.fromString("rwxrwxrwx"));
 			Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
 			assertThat(runAsNobody(CONNECT_AND_READ, socket.toString())).containsExactly("connected", "closed");
 			assertThat(handler.rejections.poll(5, TimeUnit.SECONDS)).contains("runs as OS user 'nobody'");
@@ -85,6 +86,8 @@ class UnixAccessIntegrationTests extends UnixEndpoints {
 		try {
 			BufferedReader output = reader(foreign);
 			assertThat(output.readLine()).isEqualTo("ready");
+			// Closed again once the foreign socket is in: a directory open to others is refused up front.
+			Files.setPosixFilePermissions(this.shared, PosixFilePermissions.fromString("rwx------"));
 			RecordingHandler handler = new RecordingHandler();
 			PipeEndpoint client = this.transport.createClient(socket.toString(), fastRetry(), handler);
 			client.start();

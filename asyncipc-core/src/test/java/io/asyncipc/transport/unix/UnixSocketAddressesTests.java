@@ -37,6 +37,34 @@ class UnixSocketAddressesTests {
 	}
 
 	@Test
+	void absolutePathInADirectoryOthersCanWriteIsRefused() throws IOException {
+		for (String permissions : new String[] { "rwxrwxrwx", "rwxrwx---", "rwx-w----" }) {
+			Files.setPosixFilePermissions(this.temp, PosixFilePermissions.fromString(permissions));
+			String path = this.temp.resolve("x.sock").toString();
+			assertThatExceptionOfType(PipeException.class).isThrownBy(() -> UnixSocketAddresses.resolve(path))
+				.withMessageContaining("has permissions " + permissions + ": other users can write there")
+				.withMessageContaining("chmod 700 " + this.temp);
+		}
+		Files.setPosixFilePermissions(this.temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertThat(UnixSocketAddresses.resolve(this.temp.resolve("x.sock").toString()))
+			.isEqualTo(this.temp.resolve("x.sock"));
+	}
+
+	@Test
+	void absolutePathInTheSharedTemporaryDirectoryIsRefused() {
+		assertThatExceptionOfType(PipeException.class).isThrownBy(() -> UnixSocketAddresses.resolve("/tmp/orders.sock"))
+			.withMessageContaining("other users can write there");
+	}
+
+	@Test
+	void absolutePathInAMissingDirectoryIsRefusedWithTheCommandToCreateIt() {
+		Path missing = this.temp.resolve("missing");
+		assertThatExceptionOfType(PipeException.class)
+			.isThrownBy(() -> UnixSocketAddresses.resolve(missing.resolve("x.sock").toString()))
+			.withMessageContaining("does not exist; create it with mode 700 (mkdir -m 700 " + missing + ")");
+	}
+
+	@Test
 	void nameWithASlashIsRefused() {
 		assertThatExceptionOfType(PipeException.class).isThrownBy(() -> UnixSocketAddresses.resolve("a/b"))
 			.withMessageContaining("may only contain letters");

@@ -1,0 +1,215 @@
+package io.asyncipc.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.asyncipc.messaging.envelope.Envelope;
+import io.asyncipc.transport.PipeClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requests of one pipe that wait for their reply, by correlation id. A request ends when
+ * its reply arrives on the connection it went out on, when that connection closes (at once,
+ * not at the timeout), when its timeout passes, or when the pipe stops; whichever comes first
+ * wins, and a reply that comes after that is logged at DEBUG and dropped. Nothing of a request
+ * that ended stays here: its entry and its timer go with it.
+ * <p>
+ * Correlation ids are a random prefix, drawn once per pipe, and a sequence number: unique
+ * within the process, and not guessable by another peer of the pipe.
+ */
+final class PendingReplies {
+
+	private static final Logger logger = LoggerFactory.getLogger(PendingReplies.class);
+
+	private final String pipeName;
+
+	private final String idPrefix;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+	private ScheduledThreadPoolExecutor timer;
+
+	PendingReplies(String pipeName) {
+		this.pipeName = pipeName;
+		byte[] random = new byte[8];
+		new SecureRandom().nextBytes(random);
+		this.idPrefix = HexFormat.of().formatHex(random) + "-";
+	}
+
+	/**
+	 * Registers a request that is about to go out, before it does, so that no reply can come
+	 * before its entry.
+	 * @param connectionId the connection it goes out on
+	 * @param timeout how long to wait for the reply
+	 * @return the request, with its correlation id and the future of its reply
+	 */
+	Pending register(String connectionId, Duration timeout) {
+		String id = this.idPrefix + Long.toHexString(this.sequence.incrementAndGet());
+		Pending request = new Pending(id, connectionId, timeout);
+		this.pending.put(id, request);
+		try {
+			request.timeoutTask = timer().schedule(() -> timedOut(request), timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			failed(request, new PipeClosedException("pipe '" + this.pipeName + "' stopped; the request was not sent"));
+			return request;
+		}
+		// A reply, a failure or a stop may have ended it before its timer was set.
+		if (request.reply.isDone()) {
+			request.timeoutTask.cancel(false);
+		}
+		return request;
+	}
+
+	/**
+	 * Ends a request that could not be sent.
+	 * @param request the request
+	 * @param cause why it was not sent
+	 */
+	void failed(Pending request, Throwable cause) {
+		if (this.pending.remove(request.id, request)) {
+			request.end();
+			request.reply.completeExceptionally(cause);
+		}
+	}
+
+	/**
+	 * Hands a reply to its request.
+	 * @param connectionId the connection it came on
+	 * @param reply the reply: an envelope with the reply flag
+	 */
+	void onReply(String connectionId, Envelope reply) {
+		String id = reply.getCorrelationId();
+		Pending request = (id != null) ? this.pending.get(id) : null;
+		if (request == null || !request.connectionId.equals(connectionId)) {
+			logger.debug("Pipe '{}': dropped a reply of {} bytes on connection {} to request {}, which timed out, "
+					+ "failed or is unknown", this.pipeName, reply.getPayload().length, connectionId, id);
+			return;
+		}
+		if (!this.pending.remove(id, request)) {
+			return;
+		}
+		request.end();
+		if (reply.isError()) {
+			request.reply.completeExceptionally(new PipeRemoteException(this.pipeName, connectionId, reply.getTypeId(),
+					new String(reply.getPayload(), StandardCharsets.UTF_8)));
+		}
+		else {
+			request.reply.complete(reply);
+		}
+	}
+
+	/**
+	 * Fails every request that waits for a reply on a connection that closed.
+	 * @param connectionId the connection
+	 */
+	void onDisconnected(String connectionId) {
+		for (Pending request : this.pending.values()) {
+			if (request.connectionId.equals(connectionId) && this.pending.remove(request.id, request)) {
+				request.end();
+				request.reply.completeExceptionally(new PipeClosedException("connection " + connectionId + " of pipe '"
+						+ this.pipeName + "' closed before the reply to request " + request.id + " came"));
+			}
+		}
+	}
+
+	/**
+	 * Fails every request still waiting, and stops the timer: the pipe stopped.
+	 */
+	void onStopped() {
+		for (Pending request : this.pending.values()) {
+			if (this.pending.remove(request.id, request)) {
+				request.end();
+				request.reply.completeExceptionally(new PipeClosedException("pipe '" + this.pipeName
+						+ "' stopped before the reply to request " + request.id + " came"));
+			}
+		}
+		synchronized (this) {
+			if (this.timer != null) {
+				this.timer.shutdownNow();
+				this.timer = null;
+			}
+		}
+	}
+
+	/**
+	 * Returns how many requests wait for their reply.
+	 * @return the count
+	 */
+	int size() {
+		return this.pending.size();
+	}
+
+	private void timedOut(Pending request) {
+		if (this.pending.remove(request.id, request)) {
+			request.reply.completeExceptionally(
+					new PipeReplyTimeoutException(this.pipeName, request.connectionId, request.id, request.timeout));
+		}
+	}
+
+	private synchronized ScheduledThreadPoolExecutor timer() {
+		if (this.timer == null) {
+			ScheduledThreadPoolExecutor created = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "asyncipc-" + this.pipeName + "-replies");
+				thread.setDaemon(true);
+				return thread;
+			});
+			// A request answered in time takes its timer out of the queue at once, not at its timeout.
+			created.setRemoveOnCancelPolicy(true);
+			this.timer = created;
+		}
+		return this.timer;
+	}
+
+	/**
+	 * A request that waits for its reply.
+	 */
+	static final class Pending {
+
+		private final String id;
+
+		private final String connectionId;
+
+		private final Duration timeout;
+
+		private final CompletableFuture<Envelope> reply = new CompletableFuture<>();
+
+		private volatile ScheduledFuture<?> timeoutTask;
+
+		private Pending(String id, String connectionId, Duration timeout) {
+			this.id = id;
+			this.connectionId = connectionId;
+			this.timeout = timeout;
+		}
+
+		String id() {
+			return this.id;
+		}
+
+		CompletableFuture<Envelope> reply() {
+			return this.reply;
+		}
+
+		private void end() {
+			ScheduledFuture<?> task = this.timeoutTask;
+			if (task != null) {
+				task.cancel(false);
+			}
+		}
+
+	}
+
+}
