@@ -22,10 +22,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The round trip of one 64-byte request through the Spring layer against a raw JDK socket
  * ping-pong, measured in the same run. Sample mode, so that medians can be quoted.
  * <ul>
- * <li>{@code roundTripSpringListenerReply}: a {@link PipeTemplate} in a Spring Boot client sends
- * a 64-character {@code String}; a {@code @PipeListener} in a Spring Boot server in a forked JVM
- * returns it as its reply; a listener of the client hands it to the caller, which waits parked.
- * No correlation id: there is one request at a time.</li>
+ * <li>{@code roundTripConvertSendAndReceive}: {@link PipeTemplate#convertSendAndReceive(Object, Class)}
+ * in a Spring Boot client sends a 64-character {@code String} with a correlation id, and waits
+ * parked for the reply; a {@code @PipeListener} in a Spring Boot server in a forked JVM returns
+ * the request as its reply.</li>
+ * <li>{@code roundTripSpringListenerReply}: the same exchange without request-reply, to show
+ * what the correlation costs: {@code convertAndSendAsync} sends the text, the server's
+ * listener returns it as an ordinary message, and a listener of the client hands it to the
+ * caller, which waits parked. No correlation id: there is one request at a time.</li>
  * <li>{@code roundTripRawSocket}: a blocking {@code SocketChannel} on a Unix domain socket
  * ({@code UnixDomainSocketAddress}) writes 64 bytes behind a 4-byte length, and a forked raw
  * peer with the same framing writes them back ({@link UnixSocketBenchmarks.RawEcho}).</li>
@@ -36,6 +40,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class RequestReplyBenchmarks {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@Benchmark
+	public String roundTripConvertSendAndReceive(SpringRequester requester) {
+		return requester.template.convertSendAndReceive(EnvelopeBenchmarks.MESSAGE, String.class, TIMEOUT);
+	}
 
 	@Benchmark
 	public String roundTripSpringListenerReply(SpringRequester requester) throws Exception {
