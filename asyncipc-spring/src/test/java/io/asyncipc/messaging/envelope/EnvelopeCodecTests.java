@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 
 import io.asyncipc.transport.PipeProtocolException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -367,6 +371,59 @@ class EnvelopeCodecTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.codec.encode(Envelope.builder().correlationId(faces + "\ud83d\ude00").build()))
 			.withMessage("the correlation id of an envelope takes 256 bytes of UTF-8, more than the limit of 255 bytes");
+	}
+
+	@Test
+	void readsEachMessagesOwnContentTypeAndTypeIdWhenTheyRepeatOrChange() {
+		// Same bytes again, same length but other bytes, other lengths, and back: the codec keeps the last of each.
+		List<String> typeIds = List.of("Order", "Order", "Ordes", "com.example.Invoice", "Order", "\u20acuro", "Order");
+		for (String typeId : typeIds) {
+			Envelope envelope = Envelope.builder()
+				.contentType(typeId.startsWith("Order") ? "application/json" : "text/plain")
+				.typeId(typeId)
+				.payload(typeId.getBytes(StandardCharsets.UTF_8))
+				.build();
+			assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
+		}
+	}
+
+	@Test
+	void threadsThatShareACodecEachReadTheirOwnTypeId() throws InterruptedException {
+		int threads = 4;
+		CountDownLatch start = new CountDownLatch(1);
+		Queue<String> wrong = new ConcurrentLinkedQueue<>();
+		List<Thread> readers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			String typeId = "com.example.Type" + t;
+			String contentType = "text/type-" + t;
+			byte[] message = this.codec.encode(Envelope.builder().typeId(typeId).contentType(contentType).build());
+			Thread reader = new Thread(() -> {
+				awaitQuietly(start);
+				for (int i = 0; i < 20_000; i++) {
+					Envelope decoded = this.codec.decode(message);
+					if (!decoded.getTypeId().equals(typeId) || !decoded.getContentType().equals(contentType)) {
+						wrong.add(decoded.getTypeId() + " and " + decoded.getContentType() + " for " + typeId);
+					}
+				}
+			});
+			reader.start();
+			readers.add(reader);
+		}
+		start.countDown();
+		for (Thread reader : readers) {
+			reader.join(30_000);
+		}
+		assertThat(readers).noneMatch(Thread::isAlive);
+		assertThat(wrong).isEmpty();
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
