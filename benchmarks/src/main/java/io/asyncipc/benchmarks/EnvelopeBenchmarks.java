@@ -1,9 +1,11 @@
 package io.asyncipc.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.asyncipc.messaging.PipeTemplate;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,6 +19,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -28,6 +32,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * batch. The score is per message. Both formats take the same path (converter, template,
  * container, registry, listener executor, invocation); the envelope adds its type id
  * ({@code java.lang.String}), its content type, and the codec on both sides.
+ * <p>
+ * Beside the time, each trial prints the CPU time per message of both processes over its
+ * measurement iterations ({@code [cpu]} lines): on a machine shared with other work, where
+ * the time moves by tens of percent from run to run, the CPU each side spends on a message
+ * still compares the two formats.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -63,6 +72,18 @@ public class EnvelopeBenchmarks {
 
 		private SpringListeners.Replies replies;
 
+		private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+		private long messages;
+
+		private long senderCpuNanos;
+
+		private long peerCpuNanos;
+
+		private long senderCpuAtStart;
+
+		private Duration peerCpuAtStart;
+
 		@Setup(Level.Trial)
 		public void setUp() throws Exception {
 			String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -81,11 +102,35 @@ public class EnvelopeBenchmarks {
 			if (!counted.equals(Integer.toString(BATCH))) {
 				throw new IllegalStateException("the listener counted " + counted + " of " + BATCH + " messages");
 			}
+			this.messages += BATCH;
 			return BATCH;
+		}
+
+		@Setup(Level.Iteration)
+		public void startIteration() {
+			this.senderCpuAtStart = this.os.getProcessCpuTime();
+			this.peerCpuAtStart = this.peer.cpuTime();
+		}
+
+		@TearDown(Level.Iteration)
+		public void endIteration(IterationParams iteration) {
+			if (iteration.getType() == IterationType.MEASUREMENT) {
+				this.senderCpuNanos += this.os.getProcessCpuTime() - this.senderCpuAtStart;
+				this.peerCpuNanos += this.peer.cpuTime().minus(this.peerCpuAtStart).toNanos();
+			}
+			else {
+				// Warm-up iterations come first: count only the messages of the measured ones.
+				this.messages = 0;
+			}
 		}
 
 		@TearDown(Level.Trial)
 		public void close() throws Exception {
+			if (this.messages > 0) {
+				System.out.printf("%n[cpu] format=%s: sender %.3f us, peer %.3f us of CPU per message (%d messages)%n",
+						this.format, this.senderCpuNanos / 1000.0 / this.messages,
+						this.peerCpuNanos / 1000.0 / this.messages, this.messages);
+			}
 			this.client.close();
 			this.peer.close();
 		}

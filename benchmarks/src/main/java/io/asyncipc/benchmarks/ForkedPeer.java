@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,14 @@ final class ForkedPeer implements AutoCloseable {
 			this.process.destroyForcibly();
 			throw new IOException("peer " + mode + " did not start: " + line);
 		}
+	}
+
+	/**
+	 * Returns the CPU time the peer's process has used so far, all its threads together.
+	 * @return the CPU time, or zero where the OS does not tell
+	 */
+	Duration cpuTime() {
+		return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
 	}
 
 	@Override
