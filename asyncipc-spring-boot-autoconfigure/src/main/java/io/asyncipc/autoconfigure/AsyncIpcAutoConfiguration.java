@@ -2,6 +2,7 @@ package io.asyncipc.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListenerAnnotationBeanPostProcessor;
@@ -14,22 +15,25 @@ import io.asyncipc.transport.PipeTransport;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
+import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
-import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 import org.springframework.messaging.handler.annotation.support.MessageHandlerMethodFactory;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -37,9 +41,11 @@ import org.springframework.util.ClassUtils;
  * as a {@link org.springframework.context.SmartLifecycle} with its {@link PipeTemplate}, the
  * {@link PipeTemplates} of all of them, and the {@link io.asyncipc.messaging.PipeListener}
  * machinery. The single pipe of {@code asyncipc.name} is made here; the pipes of
- * {@code asyncipc.pipes.<id>} by {@link PipesRegistrar}.
+ * {@code asyncipc.pipes.<id>} by {@link PipesRegistrar}. Without either, it makes no pipe and
+ * says so in one INFO line; {@code asyncipc.enabled=false} switches it off altogether.
  */
 @AutoConfiguration
+@ConditionalOnBooleanProperty(name = "asyncipc.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AsyncIpcProperties.class)
 @Import(PipesRegistrar.class)
 public final class AsyncIpcAutoConfiguration {
@@ -50,8 +56,7 @@ public final class AsyncIpcAutoConfiguration {
 	/** The bean name of the {@link InboundMemoryBudget} that every pipe of the application shares. */
 	public static final String INBOUND_BUDGET_BEAN_NAME = "asyncIpcInboundMemoryBudget";
 
-	private static final boolean JACKSON_PRESENT = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
-			AsyncIpcAutoConfiguration.class.getClassLoader());
+	private static final String JSON_MAPPER = "tools.jackson.databind.json.JsonMapper";
 
 	@Bean
 	static PipeListenerAnnotationBeanPostProcessor asyncIpcListenerAnnotationBeanPostProcessor() {
@@ -66,12 +71,12 @@ public final class AsyncIpcAutoConfiguration {
 
 	@Bean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)
 	@ConditionalOnMissingBean(name = PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)
-	MessageConverter asyncIpcMessageConverter() {
+	MessageConverter asyncIpcMessageConverter(ConfigurableListableBeanFactory beanFactory) {
 		List<MessageConverter> converters = new ArrayList<>();
 		converters.add(new ByteArrayMessageConverter());
 		converters.add(new StringMessageConverter());
-		if (JACKSON_PRESENT) {
-			converters.add(new JacksonJsonMessageConverter());
+		if (ClassUtils.isPresent(JSON_MAPPER, beanFactory.getBeanClassLoader())) {
+			converters.add(JacksonConverters.create(beanFactory));
 		}
 		return new CompositeMessageConverter(converters);
 	}
@@ -100,22 +105,18 @@ public final class AsyncIpcAutoConfiguration {
 		return PipeSettings.transport(properties);
 	}
 
+	/**
+	 * The executor that runs listeners unless {@code asyncipc.listener.dispatch=inline}. An
+	 * application may define its own of any {@link Executor} type under
+	 * {@value #LISTENER_EXECUTOR_BEAN_NAME}.
+	 */
 	@Bean(name = LISTENER_EXECUTOR_BEAN_NAME)
 	@ConditionalOnMissingBean(name = LISTENER_EXECUTOR_BEAN_NAME)
 	@ConditionalOnProperty(name = "asyncipc.listener.dispatch", havingValue = "executor", matchIfMissing = true)
-	ThreadPoolTaskExecutor asyncIpcListenerExecutor(AsyncIpcProperties properties) {
-		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		int threads = properties.getListener().getConcurrency();
-		if (threads < 1) {
-			throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-					"asyncipc.listener.concurrency", threads, "asyncipc.listener.concurrency must be at least 1");
-		}
-		executor.setCorePoolSize(threads);
-		executor.setMaxPoolSize(threads);
-		executor.setThreadNamePrefix("asyncipc-listener-");
-		executor.setWaitForTasksToCompleteOnShutdown(true);
-		executor.setAwaitTerminationSeconds(30);
-		return executor;
+	AsyncTaskExecutor asyncIpcListenerExecutor(AsyncIpcProperties properties, Environment environment,
+			ObjectProvider<TaskDecorator> taskDecorator) {
+		return ListenerExecutors.create(properties, Threading.VIRTUAL.isActive(environment),
+				taskDecorator.getIfUnique());
 	}
 
 	@Bean
@@ -125,7 +126,7 @@ public final class AsyncIpcAutoConfiguration {
 	PipeEndpointContainer pipeEndpointContainer(AsyncIpcProperties properties, PipeTransport transport,
 			PipeListenerEndpointRegistry registry,
 			@Qualifier(INBOUND_BUDGET_BEAN_NAME) InboundMemoryBudget budget,
-			@Qualifier(LISTENER_EXECUTOR_BEAN_NAME) ObjectProvider<ThreadPoolTaskExecutor> listenerExecutor,
+			@Qualifier(LISTENER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> listenerExecutor,
 			Environment environment) {
 		boolean inline = PipeSettings.inlineDispatch(properties);
 		return PipeContainers.create(PipeDefinition.single(properties), transport, budget,
@@ -139,6 +140,12 @@ public final class AsyncIpcAutoConfiguration {
 	PipeTemplate pipeTemplate(PipeEndpointContainer container,
 			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
 		return new PipeTemplate(container, converter);
+	}
+
+	@Bean
+	@Conditional(PipesMap.OnNoPipe.class)
+	static NoPipeConfiguredNotice asyncIpcNoPipeConfiguredNotice() {
+		return new NoPipeConfiguredNotice();
 	}
 
 	@Bean

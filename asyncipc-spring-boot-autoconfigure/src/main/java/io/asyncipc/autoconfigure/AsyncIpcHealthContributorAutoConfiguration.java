@@ -14,13 +14,13 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 
 /**
  * Auto-configuration of the {@code pipe} health contributor, where {@code spring-boot-health}
- * is present: the single pipe's {@link PipeHealthIndicator}, or, with {@code asyncipc.pipes},
- * a composite with one component per pipe id. Turn it off with
- * {@code management.health.pipe.enabled=false}.
+ * is present: a composite with one {@link PipeHealthIndicator} per pipe id, whether the pipes
+ * come from {@code asyncipc.pipes} or the single pipe of {@code asyncipc.name} (its id is
+ * {@value PipeEndpointContainer#DEFAULT_ID}), so that health has one shape, {@code pipe}
+ * then the pipe ids. Turn it off with {@code management.health.pipe.enabled=false}.
  */
 @AutoConfiguration(after = AsyncIpcAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -28,19 +28,19 @@ import org.springframework.context.annotation.Conditional;
 @ConditionalOnEnabledHealthIndicator("pipe")
 public final class AsyncIpcHealthContributorAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(name = "pipeHealthIndicator")
-	@Conditional(PipesMap.OnSinglePipe.class)
-	PipeHealthIndicator pipeHealthIndicator(PipeEndpointContainer container) {
-		return new PipeHealthIndicator(container);
-	}
-
 	@Bean("pipeHealthIndicator")
 	@ConditionalOnMissingBean(name = "pipeHealthIndicator")
-	@Conditional(PipesMap.OnPipesMap.class)
-	CompositeHealthContributor pipesHealthContributor(ObjectProvider<PipeEndpointContainer> containers) {
+	CompositeHealthContributor pipeHealthIndicator(ObjectProvider<PipeEndpointContainer> containers) {
 		Map<String, PipeEndpointContainer> byId = new LinkedHashMap<>();
-		containers.orderedStream().forEach((container) -> byId.put(container.getId(), container));
+		containers.orderedStream().forEach((container) -> {
+			PipeEndpointContainer other = byId.putIfAbsent(container.getId(), container);
+			if (other != null) {
+				throw new IllegalStateException("two pipes have the id '" + container.getId() + "' (pipe names '"
+						+ other.getName() + "' and '" + container.getName()
+						+ "'), so the pipe health component cannot tell them apart; give each "
+						+ "PipeEndpointContainer its own id");
+			}
+		});
 		return CompositeHealthContributor.fromMap(byId, PipeHealthIndicator::new);
 	}
 

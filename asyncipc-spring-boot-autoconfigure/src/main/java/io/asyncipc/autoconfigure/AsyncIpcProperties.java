@@ -19,6 +19,12 @@ import org.springframework.util.unit.DataSize;
 public class AsyncIpcProperties {
 
 	/**
+	 * Whether to enable AsyncIPC: false makes no pipe, template, listener container or health
+	 * component, whatever else is set.
+	 */
+	private boolean enabled = true;
+
+	/**
 	 * Name of the pipe: the server listens on it and the client connects to it. A plain name
 	 * (letters, digits, '.', '_', '-') maps to a private per-user socket on Unix and to
 	 * \\.\pipe\<name> on Windows; on Unix an absolute path is used as it is.
@@ -118,6 +124,14 @@ public class AsyncIpcProperties {
 
 	public Map<String, Pipe> getPipes() {
 		return this.pipes;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
 	}
 
 	public String getName() {

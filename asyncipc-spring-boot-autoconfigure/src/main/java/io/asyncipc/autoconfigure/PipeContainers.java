@@ -1,6 +1,7 @@
 package io.asyncipc.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListenerEndpointRegistry;
@@ -9,7 +10,6 @@ import io.asyncipc.transport.PipeTransport;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Makes the container of one pipe from its settings, the same way for the single pipe and for
@@ -24,7 +24,7 @@ final class PipeContainers {
 	}
 
 	static PipeEndpointContainer create(PipeDefinition pipe, PipeTransport transport, InboundMemoryBudget budget,
-			ThreadPoolTaskExecutor listenerExecutor, PipeListenerEndpointRegistry registry, Environment environment) {
+			Executor listenerExecutor, PipeListenerEndpointRegistry registry, Environment environment) {
 		String name = PipeSettings.name(pipe);
 		PipeEndpointContainer container = new PipeEndpointContainer(pipe.id(), transport, name,
 				PipeSettings.role(pipe), PipeSettings.options(pipe, budget, listenerExecutor), registry);

@@ -11,7 +11,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * The {@code pipe} health component: a listening server or a connected client is UP; a
+ * The health of one pipe, the component of the {@code pipe} composite named by the pipe's id
+ * ({@code pipe.default} for the single pipe of {@code asyncipc.name}, {@code pipe.orders} for
+ * {@code asyncipc.pipes.orders}): a listening server or a connected client is UP; a
  * client that is connecting or reconnecting is DOWN, with its last error and failed
  * attempts; a pipe whose I/O thread died ({@link EndpointState#FAILED}) is DOWN with the
  * cause as its {@code error} detail.

@@ -51,30 +51,49 @@ final class PipesMap {
 	}
 
 	/**
-	 * Matches when {@code asyncipc.pipes} configures no pipe: the single pipe of
-	 * {@code asyncipc.name} is the application's.
+	 * Returns whether the top-level shorthand of a single pipe ({@code asyncipc.name},
+	 * {@code role} or {@code mode}) is set.
+	 */
+	static boolean hasShorthand(Environment environment) {
+		Binder binder = Binder.get(environment);
+		for (String property : SHORTHAND) {
+			if (binder.bind(property, String.class).isBound()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Matches when {@code asyncipc.pipes} configures no pipe and the shorthand is set: the
+	 * single pipe of {@code asyncipc.name} is the application's.
 	 */
 	static final class OnSinglePipe extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			Set<String> ids = ids(context.getEnvironment());
-			return ids.isEmpty() ? ConditionOutcome.match("no asyncipc.pipes: the single pipe of asyncipc.name")
-					: ConditionOutcome.noMatch("asyncipc.pipes configures " + ids);
+			if (!ids.isEmpty()) {
+				return ConditionOutcome.noMatch("asyncipc.pipes configures " + ids);
+			}
+			return hasShorthand(context.getEnvironment())
+					? ConditionOutcome.match("no asyncipc.pipes: the single pipe of asyncipc.name")
+					: ConditionOutcome.noMatch("neither asyncipc.name nor asyncipc.pipes is set");
 		}
 
 	}
 
 	/**
-	 * Matches when {@code asyncipc.pipes} configures one or more pipes.
+	 * Matches when no pipe is configured at all: neither {@code asyncipc.pipes} nor the
+	 * shorthand of a single pipe.
 	 */
-	static final class OnPipesMap extends SpringBootCondition {
+	static final class OnNoPipe extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Set<String> ids = ids(context.getEnvironment());
-			return ids.isEmpty() ? ConditionOutcome.noMatch("no asyncipc.pipes")
-					: ConditionOutcome.match("asyncipc.pipes configures " + ids);
+			boolean none = ids(context.getEnvironment()).isEmpty() && !hasShorthand(context.getEnvironment());
+			return none ? ConditionOutcome.match("neither asyncipc.name nor asyncipc.pipes is set")
+					: ConditionOutcome.noMatch("a pipe is configured");
 		}
 
 	}

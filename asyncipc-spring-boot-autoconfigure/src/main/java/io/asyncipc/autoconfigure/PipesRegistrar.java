@@ -1,5 +1,7 @@
 package io.asyncipc.autoconfigure;
 
+import java.util.concurrent.Executor;
+
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListenerAnnotationBeanPostProcessor;
 import io.asyncipc.messaging.PipeListenerEndpointRegistry;
@@ -18,7 +20,6 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Registers a {@link PipeEndpointContainer} and a {@link PipeTemplate} for each pipe of
@@ -61,10 +62,10 @@ class PipesRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware,
 		PipesMap.checkNoShorthand(this.environment);
 		AsyncIpcProperties properties = this.beanFactory.getBean(AsyncIpcProperties.class);
 		PipeDefinition pipe = PipeDefinition.of(id, properties);
-		ThreadPoolTaskExecutor executor = null;
+		Executor executor = null;
 		if (!PipeSettings.inlineDispatch(properties)) {
 			executor = this.beanFactory.getBean(AsyncIpcAutoConfiguration.LISTENER_EXECUTOR_BEAN_NAME,
-					ThreadPoolTaskExecutor.class);
+					Executor.class);
 			// Destroyed after the pipe, so that the listeners of its last messages still run.
 			this.beanFactory.registerDependentBean(AsyncIpcAutoConfiguration.LISTENER_EXECUTOR_BEAN_NAME, beanName);
 		}

@@ -2,7 +2,9 @@ package io.asyncipc.autoconfigure;
 
 import java.time.Duration;
 
+import ch.qos.logback.classic.Level;
 import io.asyncipc.messaging.PipeEndpointContainer;
+import io.asyncipc.messaging.PipeListenerEndpointRegistry;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.PipeTemplates;
 import io.asyncipc.transport.InboundMemoryBudget;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -40,7 +43,7 @@ class AsyncIpcAutoConfigurationTests {
 	@Test
 	void serverIsListeningOnceTheContextIsRefreshed() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(PipeTemplate.class).hasSingleBean(PipeHealthIndicator.class);
+			assertThat(context).hasSingleBean(PipeTemplate.class).hasBean("pipeHealthIndicator");
 			PipeEndpointContainer container = context.getBean(PipeEndpointContainer.class);
 			assertThat(container.isRunning()).isTrue();
 			assertThat(container.getRole()).isEqualTo(PipeRole.SERVER);
@@ -61,12 +64,51 @@ class AsyncIpcAutoConfigurationTests {
 	}
 
 	@Test
-	void missingNameFailsAtStartupAndNamesTheProperty() {
+	void aRoleWithoutNameFailsAtStartupAndNamesTheProperty() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
+			.withPropertyValues("asyncipc.role=client")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("asyncipc.name must be set"));
+	}
+
+	@Test
+	void withNoPipeConfiguredTheContextStartsWithoutPipeAndSaysSoOnce() {
+		try (CapturedLog log = CapturedLog.of(NoPipeConfiguredNotice.class.getName(), Level.INFO)) {
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
+						AsyncIpcHealthContributorAutoConfiguration.class))
+				.run((context) -> {
+					assertThat(context).hasNotFailed()
+						.doesNotHaveBean(PipeEndpointContainer.class)
+						.doesNotHaveBean(PipeTemplate.class)
+						.doesNotHaveBean(HealthIndicator.class);
+					assertThat(context.getBean(PipeTemplates.class).getPipeIds()).isEmpty();
+				});
+			assertThat(log.events()).singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("no pipe is configured")
+					.contains("set asyncipc.name"));
+		}
+	}
+
+	@Test
+	void aListenerWithNoPipeConfiguredFailsAtStartupSayingWhatToSet() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
+			.withUserConfiguration(TextCollector.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("receives the messages of a pipe, but no pipe is configured: set asyncipc.name"));
+	}
+
+	@Test
+	void enabledFalseSwitchesTheStarterOffWhateverElseIsSet() {
+		this.runner.withPropertyValues("asyncipc.enabled=false")
+			.withUserConfiguration(TextCollector.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PipeEndpointContainer.class)
+				.doesNotHaveBean(PipeTemplates.class)
+				.doesNotHaveBean(HealthIndicator.class)
+				.doesNotHaveBean(NoPipeConfiguredNotice.class));
 	}
 
 	@Test
@@ -175,17 +217,46 @@ class AsyncIpcAutoConfigurationTests {
 	}
 
 	@Test
+	void theSinglePipeIsTheDefaultComponentOfThePipeHealthComposite() {
+		this.runner.run((context) -> {
+			CompositeHealthContributor pipe = context.getBean("pipeHealthIndicator", CompositeHealthContributor.class);
+			assertThat(pipe.stream().map((entry) -> entry.name())).containsExactly(PipeEndpointContainer.DEFAULT_ID);
+			assertThat(pipe.getContributor(PipeEndpointContainer.DEFAULT_ID)).isInstanceOfSatisfying(
+					PipeHealthIndicator.class,
+					(health) -> assertThat(health.health(true).getDetails()).containsEntry("name", this.name)
+						.containsEntry("role", "server"));
+		});
+	}
+
+	@Test
 	void noHealthIndicatorWithoutSpringBootHealth() {
 		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(PipeHealthIndicator.class)
+				.doesNotHaveBean("pipeHealthIndicator")
 				.hasSingleBean(PipeTemplate.class));
 	}
 
 	@Test
 	void healthIndicatorCanBeTurnedOff() {
 		this.runner.withPropertyValues("management.health.pipe.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(PipeHealthIndicator.class));
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean("pipeHealthIndicator")
+				.hasSingleBean(PipeEndpointContainer.class));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class,
+					AsyncIpcHealthContributorAutoConfiguration.class))
+			.withPropertyValues("asyncipc.pipes.orders.name=" + this.name, "management.health.pipe.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("pipeHealthIndicator"));
+	}
+
+	@Test
+	void twoPipesOfOneIdFailTheStartupNamingTheId() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncIpcHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(TwoContainersOfOneId.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("two pipes have the id 'default' (pipe names 'first' and 'second')"));
 	}
 
 	@Test
@@ -205,6 +276,23 @@ class AsyncIpcAutoConfigurationTests {
 
 		DefaultQualified(@Qualifier("default") PipeTemplate template) {
 			this.template = template;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoContainersOfOneId {
+
+		@Bean
+		PipeEndpointContainer first() {
+			return new PipeEndpointContainer(new UnixSocketTransport(), "first", PipeRole.SERVER,
+					PipeOptions.defaults(), new PipeListenerEndpointRegistry());
+		}
+
+		@Bean
+		PipeEndpointContainer second() {
+			return new PipeEndpointContainer(new UnixSocketTransport(), "second", PipeRole.SERVER,
+					PipeOptions.defaults(), new PipeListenerEndpointRegistry());
 		}
 
 	}

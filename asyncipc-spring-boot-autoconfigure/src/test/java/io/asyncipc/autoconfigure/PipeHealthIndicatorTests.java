@@ -19,15 +19,21 @@ import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How each endpoint state shows in health. The endpoint is a stub that reports a given
- * status: the transport cannot yet be made to fail for real, and the real states that it can
- * reach are covered end to end in {@link AsyncIpcEndToEndIntegrationTests}.
+ * How each endpoint state shows in health, and each pipe under its id in the {@code pipe}
+ * composite. The endpoint is a stub that reports a given status: the transport cannot yet be
+ * made to fail for real, and the real states that it can reach are covered end to end in
+ * {@link AsyncIpcEndToEndIntegrationTests}.
  */
 class PipeHealthIndicatorTests {
 
@@ -70,11 +76,38 @@ class PipeHealthIndicatorTests {
 			.containsEntry("lastError", "connection refused");
 	}
 
+	@Test
+	void theAutoConfiguredCompositeHasEachPipeUnderItsIdWithItsOwnStatus() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AsyncIpcHealthContributorAutoConfiguration.class))
+			.withBean("ordersContainer", PipeEndpointContainer.class,
+					() -> container("orders", PipeRole.SERVER, new EndpointStatus(EndpointState.LISTENING, 1, 0, null)))
+			.withBean("auditContainer", PipeEndpointContainer.class,
+					() -> container("audit", PipeRole.CLIENT, new EndpointStatus(EndpointState.FAILED, 0, 0, null)))
+			.run((context) -> {
+				CompositeHealthContributor pipe = context.getBean("pipeHealthIndicator",
+						CompositeHealthContributor.class);
+				assertThat(pipe.stream().map(HealthContributors.Entry::name)).containsExactlyInAnyOrder("orders",
+						"audit");
+				Health orders = ((HealthIndicator) pipe.getContributor("orders")).health(true);
+				Health audit = ((HealthIndicator) pipe.getContributor("audit")).health(true);
+				assertThat(orders.getStatus()).isEqualTo(Status.UP);
+				assertThat(orders.getDetails()).containsEntry("role", "server");
+				assertThat(audit.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(audit.getDetails()).containsEntry("role", "client")
+					.containsEntry("state", EndpointState.FAILED);
+			});
+	}
+
 	private static Health healthOf(PipeRole role, EndpointStatus status) {
-		PipeEndpointContainer container = new PipeEndpointContainer(new StubTransport(status), "orders", role,
-				PipeOptions.defaults(), new PipeListenerEndpointRegistry());
+		PipeEndpointContainer container = container(PipeEndpointContainer.DEFAULT_ID, role, status);
 		container.start();
 		return new PipeHealthIndicator(container).health(true);
+	}
+
+	private static PipeEndpointContainer container(String id, PipeRole role, EndpointStatus status) {
+		return new PipeEndpointContainer(id, new StubTransport(status), "orders", role, PipeOptions.defaults(),
+				new PipeListenerEndpointRegistry());
 	}
 
 	/**

@@ -1,13 +1,17 @@
 package io.asyncipc.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncipc.messaging.MessagingPipeListenerAdapter;
 import io.asyncipc.messaging.PipeEndpointContainer;
+import io.asyncipc.messaging.PipeHandler;
 import io.asyncipc.messaging.PipeListener;
+import io.asyncipc.messaging.PipeListenerEndpointRegistry;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.PipeTemplates;
 import io.asyncipc.messaging.event.PipeConnectedEvent;
@@ -35,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Several pipes in one application: one context holds the server pipe {@code orders} and the
  * client pipe {@code audit} of the same pipe name, so that it talks to itself over a real
- * socket (or named pipe), each pipe with its own listeners and template.
+ * socket (or named pipe), each pipe with its own listeners (method-level, and class-level with
+ * routing by type) and template, in both directions.
  */
 class SeveralPipesIntegrationTests {
 
@@ -74,6 +79,42 @@ class SeveralPipesIntegrationTests {
 			assertThat(context.getBean(OrdersListener.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo("second");
 			assertThat(context.getBean(AuditListener.class).texts).isEmpty();
 		});
+	}
+
+	@Test
+	void eachPipeRoutesByTypeToItsOwnListenersInBothDirections() {
+		try (CapturedLog unmatched = CapturedLog.of(PipeListenerEndpointRegistry.class);
+				CapturedLog failures = CapturedLog.of(MessagingPipeListenerAdapter.class)) {
+			runner(OrdersRouter.class, AuditOrders.class, AuditTexts.class, Senders.class).run((context) -> {
+				awaitConnected(context);
+				Senders senders = context.getBean(Senders.class);
+				for (PipeTemplate template : List.of(senders.audit, senders.orders)) {
+					template.convertAndSend(new Order("A-17", 3));
+					template.convertAndSend("words");
+					template.convertAndSend("last");
+				}
+				OrdersRouter orders = context.getBean(OrdersRouter.class);
+				AuditTexts auditTexts = context.getBean(AuditTexts.class);
+				assertThat(pollUntilLast(orders.received)).containsExactly(new Order("A-17", 3), "words", "last");
+				assertThat(pollUntilLast(auditTexts.texts)).containsExactly("words", "last");
+				// Each pipe's messages were routed before its "last": a message that reached a
+				// listener of the other pipe would be in its queue by now.
+				assertThat(context.getBean(AuditOrders.class).orders).containsExactly(new Order("A-17", 3));
+				assertThat(orders.received).isEmpty();
+			});
+			assertThat(unmatched.events()).isEmpty();
+			assertThat(failures.events()).isEmpty();
+		}
+	}
+
+	private static List<Object> pollUntilLast(BlockingQueue<?> queue) throws InterruptedException {
+		List<Object> taken = new ArrayList<>();
+		while (!taken.contains("last")) {
+			Object next = queue.poll(5, TimeUnit.SECONDS);
+			assertThat(next).as("the next message before 'last'; received so far: %s", taken).isNotNull();
+			taken.add(next);
+		}
+		return taken;
 	}
 
 	@Test
@@ -237,6 +278,54 @@ class SeveralPipesIntegrationTests {
 
 		@PipeListener(pipe = "audit")
 		void onAudit(String text) {
+			this.texts.add(text);
+		}
+
+	}
+
+	record Order(String id, int quantity) {
+	}
+
+	/**
+	 * A class-level listener of the server pipe {@code orders}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@PipeListener(pipe = "orders")
+	static class OrdersRouter {
+
+		final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+
+		@PipeHandler
+		void order(Order order) {
+			this.received.add(order);
+		}
+
+		@PipeHandler
+		void text(String text) {
+			this.received.add(text);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AuditOrders {
+
+		final BlockingQueue<Order> orders = new LinkedBlockingQueue<>();
+
+		@PipeListener(pipe = "audit")
+		void onOrder(Order order) {
+			this.orders.add(order);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AuditTexts {
+
+		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+
+		@PipeListener(pipe = "audit")
+		void onText(String text) {
 			this.texts.add(text);
 		}
 

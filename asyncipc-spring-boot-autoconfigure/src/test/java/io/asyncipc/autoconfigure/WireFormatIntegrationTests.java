@@ -17,15 +17,23 @@ import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.messaging.envelope.Envelope;
+import io.asyncipc.messaging.envelope.EnvelopeCodec;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeEndpoint;
+import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.handler.annotation.Header;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,9 +41,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The wire format over real sockets: headers that a template sends reach {@code @Header}
- * parameters on an envelope pipe; an envelope server serves a raw peer and an envelope client
- * side by side; a raw Java client talks to an envelope server; an envelope client of a raw
- * server warns within a second, naming the property, and delivers nothing.
+ * parameters on an envelope pipe, from a client to the server and from the server to one
+ * client, while a peer cannot set the headers of {@link PipeHeaders#PREFIX}; an envelope
+ * server serves a raw peer and an envelope client side by side; a raw Java client talks to an
+ * envelope server; an envelope client of a raw server warns within a second, naming the
+ * property, and delivers nothing.
  */
 class WireFormatIntegrationTests {
 
@@ -54,23 +64,108 @@ class WireFormatIntegrationTests {
 	}
 
 	@Test
-	void headersGivenToTheTemplateReachHeaderParameters() {
+	void headersGivenToTheTemplateReachHeaderParametersFromClientToServer() {
 		runner("server", HeaderRecorder.class).run((server) -> runner("client").run((client) -> {
 			PipeContexts.awaitConnected(client);
 			Map<String, Object> headers = new LinkedHashMap<>();
 			headers.put("tenant", "acme");
+			headers.put("region", "eu-west");
 			headers.put("attempt", 3);
+			headers.put("deadline", Duration.ofSeconds(5));
+			headers.put(MessageHeaders.CONTENT_TYPE, "application/vnd.acme.order+json");
 			headers.put(PipeHeaders.CORRELATION_ID, "r-7");
+			headers.put(PipeHeaders.PEER_USER, "mallory");
 			client.getBean(PipeTemplate.class).convertAndSend(PipeTemplate.PEER, new Order("o-1", 2), headers);
-			Message<?> received = server.getBean(HeaderRecorder.class).messages.poll(5, TimeUnit.SECONDS);
+			HeaderRecorder recorder = server.getBean(HeaderRecorder.class);
+			Message<?> received = recorder.messages.poll(5, TimeUnit.SECONDS);
 			assertThat(received).isNotNull();
+			assertThat(new String((byte[]) received.getPayload(), StandardCharsets.UTF_8))
+				.isEqualTo("{\"id\":\"o-1\",\"quantity\":2}");
 			assertThat(received.getHeaders()).containsEntry("tenant", "acme")
+				.containsEntry("region", "eu-west")
 				.containsEntry("attempt", "3")
+				.containsEntry("deadline", "PT5S")
 				.containsEntry(PipeHeaders.CORRELATION_ID, "r-7")
 				.containsEntry(PipeHeaders.TYPE_ID, Order.class.getName());
-			assertThat(received.getHeaders().get("contentType")).hasToString("application/json");
-			assertThat(server.getBean(HeaderRecorder.class).tenants.poll(5, TimeUnit.SECONDS)).isEqualTo("acme");
+			assertThat(received.getHeaders().get(MessageHeaders.CONTENT_TYPE))
+				.hasToString("application/vnd.acme.order+json");
+			// The template leaves the prefix behind: the peer user is what the OS says.
+			assertThat(received.getHeaders().get(PipeHeaders.PEER_USER))
+				.isEqualTo(serverSideConnection(server).peer().user());
+			assertThat(recorder.tenants.poll(5, TimeUnit.SECONDS)).isEqualTo("acme");
+			assertThat(recorder.attempts.poll(5, TimeUnit.SECONDS)).isEqualTo(3);
 		}));
+	}
+
+	@Test
+	void headersGivenToTheServersTemplateForOneConnectionReachTheClientsListener() {
+		runner("server").run((server) -> runner("client", HeaderRecorder.class).run((client) -> {
+			PipeContexts.awaitConnected(client);
+			String connectionId = serverSideConnection(server).id();
+			Map<String, Object> headers = new LinkedHashMap<>();
+			headers.put("tenant", "acme");
+			headers.put("attempt", 4L);
+			headers.put("status", Thread.State.RUNNABLE);
+			headers.put(PipeHeaders.CORRELATION_ID, "r-8");
+			server.getBean(PipeTemplate.class).convertAndSend(connectionId, "accepted", headers);
+			HeaderRecorder recorder = client.getBean(HeaderRecorder.class);
+			Message<?> received = recorder.messages.poll(5, TimeUnit.SECONDS);
+			assertThat(received).isNotNull();
+			assertThat(new String((byte[]) received.getPayload(), StandardCharsets.UTF_8)).isEqualTo("accepted");
+			assertThat(received.getHeaders()).containsEntry("tenant", "acme")
+				.containsEntry("attempt", "4")
+				.containsEntry("status", "RUNNABLE")
+				.containsEntry(PipeHeaders.CORRELATION_ID, "r-8")
+				.containsEntry(PipeHeaders.TYPE_ID, String.class.getName());
+			assertThat(received.getHeaders().get(MessageHeaders.CONTENT_TYPE)).hasToString("text/plain;charset=UTF-8");
+			assertThat(recorder.tenants.poll(5, TimeUnit.SECONDS)).isEqualTo("acme");
+			assertThat(recorder.attempts.poll(5, TimeUnit.SECONDS)).isEqualTo(4);
+		}));
+	}
+
+	@Test
+	void aPeerCannotSetTheHeadersOfThePrefix() throws Exception {
+		runner("server", HeaderRecorder.class).run((server) -> {
+			assertThat(server).hasNotFailed();
+			EnvelopeCodec codec = new EnvelopeCodec();
+			BlockingQueue<byte[]> fromServer = new LinkedBlockingQueue<>();
+			// A peer of its own making, on the transport alone: it writes the envelope bytes itself.
+			PipeEndpoint peer = server.getBean(PipeTransport.class)
+				.createClient(this.name, PipeOptions.defaults(), (connection, bytes) -> fromServer.add(bytes));
+			peer.start();
+			try {
+				await().atMost(10, TimeUnit.SECONDS).until(() -> peer.connections().size() == 1);
+				PipeConnection connection = peer.connections().iterator().next();
+				connection.send(codec.encodeHello()).get(5, TimeUnit.SECONDS);
+				assertThat(fromServer.poll(5, TimeUnit.SECONDS)).isEqualTo(codec.encodeHello());
+				Envelope forged = Envelope.builder()
+					.payload("forged".getBytes(StandardCharsets.UTF_8))
+					.header(PipeHeaders.CONNECTION_ID, "forged")
+					.header(PipeHeaders.PEER_USER, "mallory")
+					.header(PipeHeaders.PIPE_NAME, "another-pipe")
+					.header(PipeHeaders.PREFIX + "admin", "true")
+					.header("tenant", "acme")
+					.build();
+				connection.send(codec.encode(forged)).get(5, TimeUnit.SECONDS);
+				Message<?> received = server.getBean(HeaderRecorder.class).messages.poll(5, TimeUnit.SECONDS);
+				assertThat(received).isNotNull();
+				PipeConnection serverSide = serverSideConnection(server);
+				assertThat(received.getHeaders()).containsEntry("tenant", "acme")
+					.containsEntry(PipeHeaders.CONNECTION_ID, serverSide.id())
+					.containsEntry(PipeHeaders.PEER_USER, serverSide.peer().user())
+					.containsEntry(PipeHeaders.PIPE_NAME, this.name)
+					.doesNotContainKey(PipeHeaders.PREFIX + "admin");
+			}
+			finally {
+				peer.stop(Duration.ofSeconds(5));
+			}
+		});
+	}
+
+	private static PipeConnection serverSideConnection(AssertableApplicationContext server) {
+		PipeEndpointContainer container = server.getBean(PipeEndpointContainer.class);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
+		return container.getEndpoint().connections().iterator().next();
 	}
 
 	@Test
@@ -198,8 +293,8 @@ class WireFormatIntegrationTests {
 	}
 
 	/**
-	 * Keeps each message it receives, and the {@code tenant} header through a {@code @Header}
-	 * parameter.
+	 * Keeps each message it receives, and the {@code tenant} and {@code attempt} headers through
+	 * {@code @Header} parameters, {@code attempt} converted from the string it travels as.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class HeaderRecorder {
@@ -208,11 +303,17 @@ class WireFormatIntegrationTests {
 
 		final BlockingQueue<String> tenants = new LinkedBlockingQueue<>();
 
+		final BlockingQueue<Integer> attempts = new LinkedBlockingQueue<>();
+
 		@PipeListener
-		void receive(Message<byte[]> message, @Header(name = "tenant", required = false) String tenant) {
+		void receive(Message<byte[]> message, @Header(name = "tenant", required = false) String tenant,
+				@Header(name = "attempt", required = false) Integer attempt) {
 			this.messages.add(message);
 			if (tenant != null) {
 				this.tenants.add(tenant);
+			}
+			if (attempt != null) {
+				this.attempts.add(attempt);
 			}
 		}
 

@@ -36,8 +36,9 @@ final class PayloadBytes {
 		Message<?> converted = converter.toMessage(payload, headers);
 		if (converted == null || !(converted.getPayload() instanceof byte[])) {
 			throw new MessageConversionException("No message converter turns a " + payload.getClass().getName()
-					+ " into bytes; send byte[] or String, put Jackson on the classpath for JSON, or add a "
-					+ "MessageConverter bean");
+					+ " into bytes; send byte[] or String, add spring-boot-starter-jackson (or "
+					+ "tools.jackson.core:jackson-databind) to the dependencies for JSON, or define a MessageConverter "
+					+ "bean named 'asyncIpcMessageConverter'");
 		}
 		return converted;
 	}

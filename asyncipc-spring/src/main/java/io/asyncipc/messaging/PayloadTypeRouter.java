@@ -1,6 +1,7 @@
 package io.asyncipc.messaging;
 
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,10 @@ import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.Headers;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * Picks the method of a listener that receives a message, by the type of its payload. A
@@ -119,6 +122,40 @@ public final class PayloadTypeRouter {
 		}
 		return new PayloadTypeRouter(List.copyOf(routes), converter,
 				handlers.get(0).getBeanType().getClassLoader());
+	}
+
+	/**
+	 * Checks, at startup, that the converter reads a JSON payload into each payload type of
+	 * this listener other than {@code String}, so that a listener of a POJO fails the
+	 * application's start, naming the dependency to add, rather than each message.
+	 * @param description names the listener, for the error
+	 * @throws BeanInitializationException if no converter reads JSON into a payload type
+	 */
+	public void checkPayloadTypesReadable(String description) {
+		Message<byte[]> probe = MessageBuilder.withPayload("{}".getBytes(StandardCharsets.UTF_8))
+			.setHeader(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON)
+			.build();
+		for (Route route : this.routes) {
+			Class<?> type = route.payloadType();
+			if (type == null || type == String.class) {
+				continue;
+			}
+			Object read;
+			try {
+				read = this.converter.fromMessage(probe, type);
+			}
+			catch (RuntimeException ex) {
+				// A converter took it on and found the probe wanting: one exists for the type.
+				continue;
+			}
+			if (read == null) {
+				throw new BeanInitializationException(description + ": method '" + route.name() + "' takes a "
+						+ type.getName() + ", and no message converter reads one from JSON; add "
+						+ "spring-boot-starter-jackson (or tools.jackson.core:jackson-databind) to the dependencies, "
+						+ "take String or byte[] instead, or define a MessageConverter bean named "
+						+ "'asyncIpcMessageConverter'");
+			}
+		}
 	}
 
 	/**

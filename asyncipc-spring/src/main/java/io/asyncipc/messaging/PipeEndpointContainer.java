@@ -288,11 +288,22 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		}
 		awaitPreviousStop();
 		this.firstConnection = new CountDownLatch(1);
-		PipeEndpoint created = this.transport.create(this.role, this.name, this.options, this);
-		this.endpoint = created;
-		created.start();
+		PipeEndpoint created;
+		try {
+			created = this.transport.create(this.role, this.name, this.options, this);
+			this.endpoint = created;
+			created.start();
+		}
+		catch (PipeException ex) {
+			throw new PipeStartupException(this.id, this.name, this.role, getMode(), ex, null);
+		}
 		if (this.role == PipeRole.CLIENT && this.failFastTimeout != null) {
-			awaitServer(created);
+			try {
+				awaitServer(created);
+			}
+			catch (PipeException ex) {
+				throw new PipeStartupException(this.id, this.name, this.role, getMode(), ex, this.failFastProperty);
+			}
 		}
 		this.running = true;
 	}

@@ -79,6 +79,7 @@ public class PipeListenerAnnotationBeanPostProcessor
 		for (Found listener : this.found) {
 			String pipeId = pipeOf(listener, pipeIds);
 			PayloadTypeRouter router = routerOf(listener, factory, converter);
+			router.checkPayloadTypesReadable(describe(listener));
 			String id = StringUtils.hasText(listener.annotation.id()) ? listener.annotation.id()
 					: (listener.method != null) ? listener.beanName + "." + listener.method.getName()
 							: listener.beanName;
@@ -118,6 +119,10 @@ public class PipeListenerAnnotationBeanPostProcessor
 	 */
 	private static String pipeOf(Found listener, Set<String> pipeIds) {
 		String pipe = listener.annotation.pipe();
+		if (pipeIds.isEmpty()) {
+			throw new BeanInitializationException(describe(listener) + " receives the messages of a pipe, but no pipe "
+					+ "is configured: set asyncipc.name (and asyncipc.role), or asyncipc.pipes.<id>.name for several");
+		}
 		if (!StringUtils.hasText(pipe)) {
 			if (pipeIds.size() > 1) {
 				throw new BeanInitializationException(describe(listener)

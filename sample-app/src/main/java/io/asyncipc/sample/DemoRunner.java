@@ -118,8 +118,8 @@ public class DemoRunner {
 	private Process startClientProcess() throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("--add-exports");
-		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
+		// JNA loads native code: granted so that Java 24+ does not warn (JEP 472); Java 17 accepts it too.
+		command.add("--enable-native-access=ALL-UNNAMED");
 		String classPath = System.getProperty("java.class.path");
 		if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
 			command.add("-jar");

@@ -123,13 +123,19 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
-	void healthShowsThePipe() throws Exception {
+	void healthShowsThePipeUnderItsId() throws Exception {
 		this.mvc.perform(get("/actuator/health"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.components.pipe.status").value("UP"))
-			.andExpect(jsonPath("$.components.pipe.details.role").value("server"))
-			.andExpect(jsonPath("$.components.pipe.details.name").value(NAME))
-			.andExpect(jsonPath("$.components.pipe.details.connections").value(greaterThanOrEqualTo(1)));
+			.andExpect(jsonPath("$.components.pipe.components.default.status").value("UP"))
+			.andExpect(jsonPath("$.components.pipe.components.default.details.role").value("server"))
+			.andExpect(jsonPath("$.components.pipe.components.default.details.name").value(NAME))
+			.andExpect(jsonPath("$.components.pipe.components.default.details.connections")
+				.value(greaterThanOrEqualTo(1)));
+		this.mvc.perform(get("/actuator/health/pipe/default"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"))
+			.andExpect(jsonPath("$.details.name").value(NAME));
 	}
 
 }

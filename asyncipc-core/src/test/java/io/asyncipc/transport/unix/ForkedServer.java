@@ -97,6 +97,14 @@ final class ForkedServer implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the process id, which the server's clients should see as their peer's.
+	 * @return the pid
+	 */
+	long pid() {
+		return this.process.pid();
+	}
+
+	/**
 	 * Tells the process to start its server, and waits for the answer.
 	 * @return {@code started <path>} or {@code failed <exception>: <message>}
 	 */

@@ -23,24 +23,29 @@ public class PipeConnectedEvent extends PipeEvent {
 	}
 
 	/**
-	 * Returns the connection id.
-	 * @return the id
+	 * Returns the connection id: the one that log lines, the
+	 * {@link io.asyncipc.messaging.PipeHeaders#CONNECTION_ID} header of the connection's
+	 * messages and its {@link PipeDisconnectedEvent} carry, and that a server's
+	 * {@code PipeTemplate} takes to send to this one client.
+	 * @return the id, never {@code null}
 	 */
 	public String getConnectionId() {
 		return this.connection.id();
 	}
 
 	/**
-	 * Returns who connected.
-	 * @return the peer's OS user and pid
+	 * Returns who is on the other end: the client on a server, the server on a client.
+	 * @return the peer's OS user and, where it could be learned, its pid
+	 * ({@link PeerIdentity#pid()} is empty otherwise); never {@code null}
 	 */
 	public PeerIdentity getPeer() {
 		return this.connection.peer();
 	}
 
 	/**
-	 * Returns the connection, to send on it.
-	 * @return the connection
+	 * Returns the connection, to send on it (in its format: an envelope peer gets an envelope)
+	 * or to close it.
+	 * @return the connection; not serialized with the event
 	 */
 	public PipeConnection getConnection() {
 		return this.connection;

@@ -28,16 +28,18 @@ public class PipeCreatedEvent extends PipeEvent {
 	}
 
 	/**
-	 * Returns the role.
-	 * @return server or client
+	 * Returns the role of the endpoint that was created.
+	 * @return {@link PipeRole#SERVER} or {@link PipeRole#CLIENT}, never {@code null}
 	 */
 	public PipeRole getRole() {
 		return this.role;
 	}
 
 	/**
-	 * Returns the OS address: a socket path or a pipe path.
-	 * @return the address
+	 * Returns the OS address that the pipe name maps to: a socket path on Unix (such as
+	 * {@code /run/user/1000/asyncipc/orders.sock}), a pipe path on Windows (such as
+	 * {@code \\.\pipe\orders}). A server listens there; a client connects there.
+	 * @return the address, never {@code null}
 	 */
 	public String getAddress() {
 		return this.address;

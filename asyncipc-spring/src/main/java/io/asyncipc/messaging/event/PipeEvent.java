@@ -39,8 +39,10 @@ public abstract class PipeEvent extends ApplicationEvent {
 	}
 
 	/**
-	 * Returns the pipe name.
-	 * @return the name
+	 * Returns the pipe name, as configured ({@code asyncipc.name} or
+	 * {@code asyncipc.pipes.<id>.name}); the OS address is
+	 * {@link PipeCreatedEvent#getAddress()}.
+	 * @return the name, never {@code null} for an event that a container published
 	 */
 	public String getPipeName() {
 		return this.pipeName;

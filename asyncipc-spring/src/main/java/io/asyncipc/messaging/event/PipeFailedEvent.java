@@ -33,8 +33,9 @@ public class PipeFailedEvent extends PipeEvent {
 	}
 
 	/**
-	 * Returns the role of the endpoint that failed.
-	 * @return server or client
+	 * Returns the role of the endpoint that failed: a client recovers on its own, a server
+	 * does not.
+	 * @return {@link PipeRole#SERVER} or {@link PipeRole#CLIENT}, never {@code null}
 	 */
 	public PipeRole getRole() {
 		return this.role;

@@ -28,16 +28,20 @@ public class PipePeerRejectedEvent extends PipeEvent {
 	}
 
 	/**
-	 * Returns who was refused.
-	 * @return the peer
+	 * Returns who was refused: a client on a server, the server on a client (one that runs
+	 * as another OS user, or on Windows a pipe that another user owns).
+	 * @return the peer as far as it is known, never {@code null}: its user is
+	 * {@code unknown} and its pid empty if its credentials could not be read
 	 */
 	public PeerIdentity getPeer() {
 		return this.peer;
 	}
 
 	/**
-	 * Returns why the peer was refused.
-	 * @return the reason
+	 * Returns why the peer was refused, in words for a log line, such as {@code it runs as OS
+	 * user 'mallory', and only 'alice' may connect}, or a server's full
+	 * {@code asyncipc.max-connections}.
+	 * @return the reason, never {@code null}
 	 */
 	public String getReason() {
 		return this.reason;

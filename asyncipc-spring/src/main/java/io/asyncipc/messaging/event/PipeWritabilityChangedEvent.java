@@ -40,8 +40,9 @@ public class PipeWritabilityChangedEvent extends PipeEvent {
 	}
 
 	/**
-	 * Returns the connection id.
-	 * @return the id
+	 * Returns the id of the connection whose writability changed, as its
+	 * {@link PipeConnectedEvent} gave it.
+	 * @return the id, never {@code null}
 	 */
 	public String getConnectionId() {
 		return this.connectionId;
@@ -58,7 +59,7 @@ public class PipeWritabilityChangedEvent extends PipeEvent {
 
 	/**
 	 * Returns the connection, to send on it again once it is writable.
-	 * @return the connection
+	 * @return the connection; not serialized with the event
 	 */
 	public PipeConnection getConnection() {
 		return this.connection;
