@@ -16,6 +16,8 @@ import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.unix.UnixSocketTransport;
 
+import org.springframework.context.ConfigurableApplicationContext;
+
 /**
  * The peer process of the benchmarks, forked so that every measurement crosses two JVMs.
  * <ul>
@@ -24,6 +26,10 @@ import io.asyncipc.transport.unix.UnixSocketTransport;
  * one, replies with the count.</li>
  * <li>{@code raw-echo PATH} and {@code raw-sink PATH}: the same over a plain blocking JDK
  * {@link SocketChannel}, with the same framing.</li>
+ * <li>{@code spring-counter NAME FORMAT} and {@code spring-echo NAME FORMAT}: a Spring Boot
+ * application whose pipe is a server of that format ({@code envelope} or {@code raw}), with a
+ * {@code @PipeListener} that counts text messages and replies with the count to an empty one,
+ * or that returns each message as its reply (see {@link SpringListeners}).</li>
  * </ul>
  * It prints {@code ready} once it listens, and runs until its parent closes its standard input.
  */
@@ -40,6 +46,8 @@ public final class PeerMain {
 			case "asyncipc-sink" -> asyncIpc(address, new Sink());
 			case "raw-echo" -> raw(address, true);
 			case "raw-sink" -> raw(address, false);
+			case "spring-counter" -> spring(address, args[2], SpringListeners.CounterConfiguration.class);
+			case "spring-echo" -> spring(address, args[2], SpringListeners.EchoConfiguration.class);
 			default -> throw new IllegalArgumentException("unknown mode " + mode);
 		}
 	}
@@ -55,6 +63,13 @@ public final class PeerMain {
 		System.out.println("ready");
 		awaitParentExit();
 		server.close();
+	}
+
+	private static void spring(String name, String format, Class<?> listeners) throws Exception {
+		try (ConfigurableApplicationContext context = SpringPipes.start(name, "server", format, listeners)) {
+			System.out.println("ready");
+			awaitParentExit();
+		}
 	}
 
 	private static void raw(String path, boolean echo) throws Exception {

@@ -40,7 +40,7 @@ public final class Envelope {
 		this.correlationId = builder.correlationId;
 		this.reply = builder.reply;
 		this.error = builder.error;
-		this.headers = builder.headers.isEmpty() ? Map.of()
+		this.headers = (builder.headers == null) ? Map.of()
 				: Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
 		this.payload = builder.payload;
 	}
@@ -163,7 +163,8 @@ public final class Envelope {
 
 		private boolean error;
 
-		private final Map<String, String> headers = new LinkedHashMap<>();
+		/** Made with the first header: most envelopes have none. */
+		private Map<String, String> headers;
 
 		private byte[] payload = NO_BYTES;
 
@@ -235,6 +236,9 @@ public final class Envelope {
 			if (value == null) {
 				throw new IllegalArgumentException("envelope header '" + key
 						+ "' has the value null; send an empty string, or leave the header out");
+			}
+			if (this.headers == null) {
+				this.headers = new LinkedHashMap<>();
 			}
 			this.headers.put(key, value);
 			return this;

@@ -12,8 +12,9 @@ package io.asyncipc.messaging.envelope;
  * section over {@link #getMaxHeaderSize()}, bytes that are not UTF-8, an empty or repeated header
  * key and unused bytes in the header section are all refused with an
  * {@link EnvelopeFormatException} naming the offset. Nothing is allocated from a length before it
- * is checked against the bytes that remain and the limits. Instances are immutable and
- * thread-safe.
+ * is checked against the bytes that remain and the limits. Instances are thread-safe; besides
+ * their limit, they keep the last content type and type id they decoded, which messages on a
+ * pipe mostly repeat, so that these are compared rather than decoded again.
  */
 public final class EnvelopeCodec {
 
@@ -64,6 +65,10 @@ public final class EnvelopeCodec {
 
 	private final int maxHeaderSize;
 
+	private final RecentStrings contentTypes = new RecentStrings();
+
+	private final RecentStrings typeIds = new RecentStrings();
+
 	/**
 	 * Creates a codec with the default maximum header size, {@value #DEFAULT_MAX_HEADER_SIZE} bytes.
 	 */
@@ -110,7 +115,7 @@ public final class EnvelopeCodec {
 	 * @throws EnvelopeFormatException if the message is not an envelope of this version within the limits
 	 */
 	public Envelope decode(byte[] message) {
-		return new EnvelopeReader(message, this.maxHeaderSize).readEnvelope();
+		return new EnvelopeReader(message, this.maxHeaderSize, this.contentTypes, this.typeIds).readEnvelope();
 	}
 
 	/**

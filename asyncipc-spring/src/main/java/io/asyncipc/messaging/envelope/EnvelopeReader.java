@@ -24,11 +24,25 @@ final class EnvelopeReader {
 
 	private final int maxHeaderSize;
 
+	private final RecentStrings contentTypes;
+
+	private final RecentStrings typeIds;
+
 	private int offset;
 
 	EnvelopeReader(byte[] message, int maxHeaderSize) {
+		this(message, maxHeaderSize, null, null);
+	}
+
+	/**
+	 * Creates a reader that takes the content type and the type id from the last ones its
+	 * codec decoded, where the bytes are the same.
+	 */
+	EnvelopeReader(byte[] message, int maxHeaderSize, RecentStrings contentTypes, RecentStrings typeIds) {
 		this.message = message;
 		this.maxHeaderSize = maxHeaderSize;
+		this.contentTypes = contentTypes;
+		this.typeIds = typeIds;
 	}
 
 	Envelope readEnvelope() {
@@ -62,9 +76,11 @@ final class EnvelopeReader {
 		}
 		Envelope.Builder builder = Envelope.builder().reply((flags & EnvelopeCodec.FLAG_REPLY) != 0)
 			.error((flags & EnvelopeCodec.FLAG_ERROR) != 0);
-		builder.contentType(readString("content type", EnvelopeCodec.MAX_CONTENT_TYPE_LENGTH, headerEnd));
-		builder.typeId(readString("type id", EnvelopeCodec.MAX_TYPE_ID_LENGTH, headerEnd));
-		builder.correlationId(readString("correlation id", EnvelopeCodec.MAX_CORRELATION_ID_LENGTH, headerEnd));
+		builder.contentType(readString("content type", null, EnvelopeCodec.MAX_CONTENT_TYPE_LENGTH, headerEnd,
+				this.contentTypes));
+		builder.typeId(readString("type id", null, EnvelopeCodec.MAX_TYPE_ID_LENGTH, headerEnd, this.typeIds));
+		builder.correlationId(
+				readString("correlation id", null, EnvelopeCodec.MAX_CORRELATION_ID_LENGTH, headerEnd, null));
 		readHeaders(builder, headerEnd);
 		if (this.offset != headerEnd) {
 			throw new EnvelopeFormatException("envelope header section from offset " + headerStart + " to "
@@ -138,12 +154,12 @@ final class EnvelopeReader {
 		Map<String, String> headers = new LinkedHashMap<>(count * 2);
 		for (int i = 0; i < count; i++) {
 			int keyAt = this.offset;
-			String key = readString("header key", EnvelopeCodec.MAX_HEADER_KEY_LENGTH, headerEnd);
+			String key = readString("header key", null, EnvelopeCodec.MAX_HEADER_KEY_LENGTH, headerEnd, null);
 			if (key == null) {
 				throw new EnvelopeFormatException("envelope header key at offset " + keyAt + " is empty", keyAt);
 			}
-			String value = readString("value of header '" + key + "'", EnvelopeCodec.MAX_HEADER_VALUE_LENGTH,
-					headerEnd);
+			String value = readString("value of header", key, EnvelopeCodec.MAX_HEADER_VALUE_LENGTH, headerEnd,
+					null);
 			if (headers.putIfAbsent(key, (value != null) ? value : "") != null) {
 				throw new EnvelopeFormatException("envelope header '" + key + "' at offset " + keyAt
 						+ " appears twice; a key may appear once", keyAt);
@@ -152,25 +168,51 @@ final class EnvelopeReader {
 		builder.headers(headers);
 	}
 
-	/** Reads a 2-byte length and that many bytes of UTF-8; {@code null} for a length of zero. */
-	private String readString(String field, int limit, int end) {
+	/**
+	 * Reads a 2-byte length and that many bytes of UTF-8; {@code null} for a length of zero. The
+	 * field's name, with the key of the header it belongs to if any, is put together only for
+	 * an error, since this runs for every field of every message.
+	 * @param recent the last string of this field, taken again where its bytes are the same, or
+	 * {@code null}
+	 */
+	private String readString(String field, String key, int limit, int end, RecentStrings recent) {
 		int lengthAt = this.offset;
-		int length = readUnsignedShort(field + " length", end);
+		if (end - this.offset < 2) {
+			need(name(field, key) + " length", 2, end);
+		}
+		int length = ((this.message[this.offset] & 0xFF) << 8) | (this.message[this.offset + 1] & 0xFF);
+		this.offset += 2;
 		if (length > limit) {
-			throw new EnvelopeFormatException("envelope " + field + " of " + length + " bytes (length at offset "
-					+ lengthAt + ") is longer than the limit of " + limit + " bytes", lengthAt);
+			throw new EnvelopeFormatException("envelope " + name(field, key) + " of " + length
+					+ " bytes (length at offset " + lengthAt + ") is longer than the limit of " + limit + " bytes",
+					lengthAt);
 		}
 		if (length > end - this.offset) {
-			throw new EnvelopeFormatException("envelope " + field + " of " + length + " bytes (length at offset "
-					+ lengthAt + ") runs past the end of the header section at offset " + end + ": only "
-					+ (end - this.offset) + " bytes remain", lengthAt);
+			throw new EnvelopeFormatException("envelope " + name(field, key) + " of " + length
+					+ " bytes (length at offset " + lengthAt + ") runs past the end of the header section at offset "
+					+ end + ": only " + (end - this.offset) + " bytes remain", lengthAt);
 		}
 		int start = this.offset;
 		this.offset += length;
-		return (length != 0) ? utf8(field, start, length) : null;
+		if (length == 0) {
+			return null;
+		}
+		if (recent == null) {
+			return utf8(field, key, start, length);
+		}
+		String value = recent.get(this.message, start, length);
+		if (value == null) {
+			value = utf8(field, key, start, length);
+			recent.put(this.message, start, length, value);
+		}
+		return value;
 	}
 
-	private String utf8(String field, int start, int length) {
+	private static String name(String field, String key) {
+		return (key != null) ? field + " '" + key + "'" : field;
+	}
+
+	private String utf8(String field, String key, int start, int length) {
 		int end = start + length;
 		int i = start;
 		while (i < end && this.message[i] >= 0) {
@@ -189,7 +231,8 @@ final class EnvelopeReader {
 		}
 		if (result.isError()) {
 			int bad = in.position();
-			throw new EnvelopeFormatException("envelope " + field + " at offset " + start + " is not valid UTF-8: "
+			throw new EnvelopeFormatException("envelope " + name(field, key) + " at offset " + start
+					+ " is not valid UTF-8: "
 					+ "malformed input " + hex(bad, Math.min(end, bad + Math.max(result.length(), 1))) + " at offset " + bad,
 					bad);
 		}

@@ -1,16 +1,18 @@
 package io.asyncipc.messaging.envelope;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * Writes one envelope: sizes every field first, checks the limits, then fills one array of
- * exactly the right size. One writer per envelope.
+ * exactly the right size. Strings are encoded to UTF-8 straight into that array, so that an
+ * envelope allocates that array and nothing else: with 64-byte messages, a
+ * {@code CharsetEncoder} and its buffers for the content type and type id of each message were
+ * most of what the envelope cost the sender ({@code EnvelopeBenchmarks}). One writer per
+ * envelope.
  */
 final class EnvelopeWriter {
+
+	private static final int[] NO_LENGTHS = new int[0];
 
 	private final int maxHeaderSize;
 
@@ -19,26 +21,29 @@ final class EnvelopeWriter {
 	}
 
 	byte[] write(Envelope envelope) {
-		byte[] contentType = utf8("content type", envelope.getContentType(), EnvelopeCodec.MAX_CONTENT_TYPE_LENGTH);
-		byte[] typeId = utf8("type id", envelope.getTypeId(), EnvelopeCodec.MAX_TYPE_ID_LENGTH);
-		byte[] correlationId = utf8("correlation id", envelope.getCorrelationId(),
-				EnvelopeCodec.MAX_CORRELATION_ID_LENGTH);
+		String contentType = envelope.getContentType();
+		String typeId = envelope.getTypeId();
+		String correlationId = envelope.getCorrelationId();
+		int contentTypeLength = utf8Length(contentType, EnvelopeCodec.MAX_CONTENT_TYPE_LENGTH, "content type", null);
+		int typeIdLength = utf8Length(typeId, EnvelopeCodec.MAX_TYPE_ID_LENGTH, "type id", null);
+		int correlationIdLength = utf8Length(correlationId, EnvelopeCodec.MAX_CORRELATION_ID_LENGTH,
+				"correlation id", null);
 		Map<String, String> headers = envelope.getHeaders();
 		if (headers.size() > EnvelopeCodec.MAX_HEADER_COUNT) {
 			throw new IllegalArgumentException("an envelope carries at most " + EnvelopeCodec.MAX_HEADER_COUNT
 					+ " headers, got " + headers.size());
 		}
-		byte[][] keysAndValues = new byte[2 * headers.size()][];
-		long headerSize = EnvelopeCodec.MIN_HEADER_SIZE + contentType.length + typeId.length + correlationId.length;
+		int[] headerLengths = headers.isEmpty() ? NO_LENGTHS : new int[2 * headers.size()];
+		long headerSize = EnvelopeCodec.MIN_HEADER_SIZE + contentTypeLength + typeIdLength + correlationIdLength;
 		int i = 0;
 		for (Map.Entry<String, String> header : headers.entrySet()) {
-			byte[] key = utf8("header key '" + header.getKey() + "'", header.getKey(),
-					EnvelopeCodec.MAX_HEADER_KEY_LENGTH);
-			byte[] value = utf8("value of header '" + header.getKey() + "'", header.getValue(),
-					EnvelopeCodec.MAX_HEADER_VALUE_LENGTH);
-			keysAndValues[i++] = key;
-			keysAndValues[i++] = value;
-			headerSize += 4 + key.length + value.length;
+			String key = header.getKey();
+			int keyLength = utf8Length(key, EnvelopeCodec.MAX_HEADER_KEY_LENGTH, "header key", key);
+			int valueLength = utf8Length(header.getValue(), EnvelopeCodec.MAX_HEADER_VALUE_LENGTH, "value of header",
+					key);
+			headerLengths[i++] = keyLength;
+			headerLengths[i++] = valueLength;
+			headerSize += 4 + keyLength + valueLength;
 		}
 		if (headerSize > this.maxHeaderSize) {
 			throw new IllegalArgumentException("the headers of this envelope take " + headerSize
@@ -51,47 +56,126 @@ final class EnvelopeWriter {
 			throw new IllegalArgumentException("an envelope of " + size + " bytes does not fit in a Java array; "
 					+ "send a smaller payload");
 		}
-		ByteBuffer out = ByteBuffer.allocate((int) size);
-		out.put(EnvelopeCodec.MAGIC).put((byte) EnvelopeCodec.VERSION).put((byte) EnvelopeCodec.KIND_MESSAGE);
-		out.put((byte) ((envelope.isReply() ? EnvelopeCodec.FLAG_REPLY : 0)
-				| (envelope.isError() ? EnvelopeCodec.FLAG_ERROR : 0)));
-		out.putInt((int) headerSize);
-		putString(out, contentType);
-		putString(out, typeId);
-		putString(out, correlationId);
-		out.putShort((short) headers.size());
-		for (byte[] field : keysAndValues) {
-			putString(out, field);
+		byte[] out = new byte[(int) size];
+		System.arraycopy(EnvelopeCodec.MAGIC, 0, out, 0, EnvelopeCodec.MAGIC.length);
+		int at = EnvelopeCodec.MAGIC.length;
+		out[at++] = EnvelopeCodec.VERSION;
+		out[at++] = EnvelopeCodec.KIND_MESSAGE;
+		out[at++] = (byte) ((envelope.isReply() ? EnvelopeCodec.FLAG_REPLY : 0)
+				| (envelope.isError() ? EnvelopeCodec.FLAG_ERROR : 0));
+		at = putInt(out, at, (int) headerSize);
+		at = putString(out, at, contentType, contentTypeLength);
+		at = putString(out, at, typeId, typeIdLength);
+		at = putString(out, at, correlationId, correlationIdLength);
+		at = putShort(out, at, headers.size());
+		i = 0;
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			at = putString(out, at, header.getKey(), headerLengths[i++]);
+			at = putString(out, at, header.getValue(), headerLengths[i++]);
 		}
-		out.put(payload);
-		return out.array();
+		System.arraycopy(payload, 0, out, at, payload.length);
+		return out;
 	}
 
-	private static void putString(ByteBuffer out, byte[] utf8) {
-		out.putShort((short) utf8.length);
-		out.put(utf8);
-	}
-
-	private static byte[] utf8(String field, String value, int limit) {
+	/**
+	 * Returns the length of a string in UTF-8, checked against its limit.
+	 * @param value the string, or {@code null} for none
+	 * @param field what it is, for errors
+	 * @param key the header it belongs to, or {@code null}; named in errors after the field
+	 * @throws IllegalArgumentException if it holds an unpaired surrogate, which
+	 * {@link String#getBytes} would silently send as {@code '?'}, or is over its limit
+	 */
+	private static int utf8Length(String value, int limit, String field, String key) {
 		if (value == null) {
-			return new byte[0];
+			return 0;
 		}
-		byte[] bytes;
-		try {
-			ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(value));
-			bytes = new byte[encoded.remaining()];
-			encoded.get(bytes);
+		int chars = value.length();
+		long length = chars;
+		for (int i = 0; i < chars; i++) {
+			char c = value.charAt(i);
+			if (c < 0x80) {
+				continue;
+			}
+			if (c < 0x800) {
+				length += 1;
+			}
+			else if (!Character.isSurrogate(c)) {
+				length += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1))) {
+				// Two chars, four bytes.
+				length += 2;
+				i++;
+			}
+			else {
+				throw new IllegalArgumentException("the " + name(field, key) + " of an envelope is not valid "
+						+ "Unicode: it holds an unpaired surrogate, which UTF-8 cannot carry");
+			}
 		}
-		catch (CharacterCodingException ex) {
-			// String.getBytes would silently send '?' for an unpaired surrogate.
-			throw new IllegalArgumentException("the " + field + " of an envelope is not valid Unicode: it holds an "
-					+ "unpaired surrogate, which UTF-8 cannot carry", ex);
-		}
-		if (bytes.length > limit) {
-			throw new IllegalArgumentException("the " + field + " of an envelope takes " + bytes.length
+		if (length > limit) {
+			throw new IllegalArgumentException("the " + name(field, key) + " of an envelope takes " + length
 					+ " bytes of UTF-8, more than the limit of " + limit + " bytes");
 		}
-		return bytes;
+		return (int) length;
+	}
+
+	private static String name(String field, String key) {
+		return (key != null) ? field + " '" + key + "'" : field;
+	}
+
+	/**
+	 * Writes a string's 2-byte length and its UTF-8, which {@link #utf8Length} checked: it holds
+	 * no unpaired surrogate, and takes {@code length} bytes.
+	 */
+	private static int putString(byte[] out, int at, String value, int length) {
+		at = putShort(out, at, length);
+		if (value == null) {
+			return at;
+		}
+		int chars = value.length();
+		if (length == chars) {
+			for (int i = 0; i < chars; i++) {
+				out[at++] = (byte) value.charAt(i);
+			}
+			return at;
+		}
+		for (int i = 0; i < chars; i++) {
+			char c = value.charAt(i);
+			if (c < 0x80) {
+				out[at++] = (byte) c;
+			}
+			else if (c < 0x800) {
+				out[at++] = (byte) (0xC0 | (c >> 6));
+				out[at++] = (byte) (0x80 | (c & 0x3F));
+			}
+			else if (!Character.isSurrogate(c)) {
+				out[at++] = (byte) (0xE0 | (c >> 12));
+				out[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+				out[at++] = (byte) (0x80 | (c & 0x3F));
+			}
+			else {
+				int codePoint = Character.toCodePoint(c, value.charAt(++i));
+				out[at++] = (byte) (0xF0 | (codePoint >> 18));
+				out[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+				out[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+				out[at++] = (byte) (0x80 | (codePoint & 0x3F));
+			}
+		}
+		return at;
+	}
+
+	private static int putShort(byte[] out, int at, int value) {
+		out[at] = (byte) (value >> 8);
+		out[at + 1] = (byte) value;
+		return at + 2;
+	}
+
+	private static int putInt(byte[] out, int at, int value) {
+		out[at] = (byte) (value >> 24);
+		out[at + 1] = (byte) (value >> 16);
+		out[at + 2] = (byte) (value >> 8);
+		out[at + 3] = (byte) value;
+		return at + 4;
 	}
 
 }

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 
 import io.asyncipc.transport.PipeProtocolException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -337,6 +341,89 @@ class EnvelopeCodecTests {
 			.isThrownBy(() -> this.codec.encode(Envelope.builder().typeId("Order\uD800").build()))
 			.withMessage("the type id of an envelope is not valid Unicode: it holds an unpaired surrogate, which UTF-8 "
 					+ "cannot carry");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "Order", "\u007f\u0080", "\u07ff\u0800", "\uffff", "\ud800\udc00",
+			"\udbff\udfff", "a\u00e9\u20ac\ud83d\ude00z", "\ud83d\ude00\ud83d\ude00" })
+	void encodesStringsAsTheJdkDoesAtEveryUtf8Width(String typeId) {
+		byte[] expected = typeId.getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = this.codec.encode(Envelope.builder().typeId(typeId).build());
+		// Offset 13: the type id's length, after the prefix and an empty content type.
+		assertThat((((bytes[13] & 0xFF) << 8) | (bytes[14] & 0xFF))).isEqualTo(expected.length);
+		assertThat(Arrays.copyOfRange(bytes, 15, 15 + expected.length)).isEqualTo(expected);
+		assertThat(this.codec.decode(bytes).getTypeId()).isEqualTo(typeId);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\udc00", "a\ud800", "\ud800a", "\udc00\ud800", "\ud800\ud800\udc00" })
+	void refusesToEncodeAnUnpairedSurrogateWhereverItIs(String value) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.codec.encode(Envelope.builder().header("k", value).build()))
+			.withMessage("the value of header 'k' of an envelope is not valid Unicode: it holds an unpaired surrogate, "
+					+ "which UTF-8 cannot carry");
+	}
+
+	@Test
+	void limitsCountFourBytesForASurrogatePair() {
+		String faces = "\ud83d\ude00".repeat(63);
+		assertThat(roundTrip(Envelope.builder().correlationId(faces).build()).getCorrelationId()).isEqualTo(faces);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.codec.encode(Envelope.builder().correlationId(faces + "\ud83d\ude00").build()))
+			.withMessage("the correlation id of an envelope takes 256 bytes of UTF-8, more than the limit of 255 bytes");
+	}
+
+	@Test
+	void readsEachMessagesOwnContentTypeAndTypeIdWhenTheyRepeatOrChange() {
+		// Same bytes again, same length but other bytes, other lengths, and back: the codec keeps the last of each.
+		List<String> typeIds = List.of("Order", "Order", "Ordes", "com.example.Invoice", "Order", "\u20acuro", "Order");
+		for (String typeId : typeIds) {
+			Envelope envelope = Envelope.builder()
+				.contentType(typeId.startsWith("Order") ? "application/json" : "text/plain")
+				.typeId(typeId)
+				.payload(typeId.getBytes(StandardCharsets.UTF_8))
+				.build();
+			assertThat(this.codec.decode(this.codec.encode(envelope))).isEqualTo(envelope);
+		}
+	}
+
+	@Test
+	void threadsThatShareACodecEachReadTheirOwnTypeId() throws InterruptedException {
+		int threads = 4;
+		CountDownLatch start = new CountDownLatch(1);
+		Queue<String> wrong = new ConcurrentLinkedQueue<>();
+		List<Thread> readers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			String typeId = "com.example.Type" + t;
+			String contentType = "text/type-" + t;
+			byte[] message = this.codec.encode(Envelope.builder().typeId(typeId).contentType(contentType).build());
+			Thread reader = new Thread(() -> {
+				awaitQuietly(start);
+				for (int i = 0; i < 20_000; i++) {
+					Envelope decoded = this.codec.decode(message);
+					if (!decoded.getTypeId().equals(typeId) || !decoded.getContentType().equals(contentType)) {
+						wrong.add(decoded.getTypeId() + " and " + decoded.getContentType() + " for " + typeId);
+					}
+				}
+			});
+			reader.start();
+			readers.add(reader);
+		}
+		start.countDown();
+		for (Thread reader : readers) {
+			reader.join(30_000);
+		}
+		assertThat(readers).noneMatch(Thread::isAlive);
+		assertThat(wrong).isEmpty();
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
