@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,10 +26,22 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Correlation ids are a random prefix, drawn once per pipe, and a sequence number: unique
  * within the process, and not guessable by another peer of the pipe.
+ * <p>
+ * Timeouts are kept by one sweep at a time, not a timer task per request: a request schedules
+ * the sweep only if none is due by its deadline, so that a caller that sends one request after
+ * another never wakes the timer thread (a task per request did, once per request: it was the
+ * queue's earliest each time). A sweep fails the requests whose deadline passed and schedules
+ * the next for the earliest deadline left, at least {@value #MIN_SWEEP_INTERVAL_MILLIS} ms
+ * later, so that a timeout may fire up to that much late.
  */
 final class PendingReplies {
 
 	private static final Logger logger = LoggerFactory.getLogger(PendingReplies.class);
+
+	/** The least time between two sweeps. */
+	static final long MIN_SWEEP_INTERVAL_MILLIS = 10;
+
+	private static final long NO_SWEEP = Long.MAX_VALUE;
 
 	private final String pipeName;
 
@@ -41,6 +52,9 @@ final class PendingReplies {
 	private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
 	private ScheduledThreadPoolExecutor timer;
+
+	/** When the next sweep is due, in {@link System#nanoTime()}, or {@link #NO_SWEEP}; guarded by this. */
+	private long sweepDue = NO_SWEEP;
 
 	PendingReplies(String pipeName) {
 		this.pipeName = pipeName;
@@ -58,18 +72,13 @@ final class PendingReplies {
 	 */
 	Pending register(String connectionId, Duration timeout) {
 		String id = this.idPrefix + Long.toHexString(this.sequence.incrementAndGet());
-		Pending request = new Pending(id, connectionId, timeout);
+		Pending request = new Pending(id, connectionId, timeout, System.nanoTime() + timeout.toNanos());
 		this.pending.put(id, request);
 		try {
-			request.timeoutTask = timer().schedule(() -> timedOut(request), timeout.toNanos(), TimeUnit.NANOSECONDS);
+			sweepBy(request.deadline);
 		}
 		catch (RejectedExecutionException ex) {
 			failed(request, new PipeClosedException("pipe '" + this.pipeName + "' stopped; the request was not sent"));
-			return request;
-		}
-		// A reply, a failure or a stop may have ended it before its timer was set.
-		if (request.reply.isDone()) {
-			request.timeoutTask.cancel(false);
 		}
 		return request;
 	}
@@ -81,7 +90,6 @@ final class PendingReplies {
 	 */
 	void failed(Pending request, Throwable cause) {
 		if (this.pending.remove(request.id, request)) {
-			request.end();
 			request.reply.completeExceptionally(cause);
 		}
 	}
@@ -102,7 +110,6 @@ final class PendingReplies {
 		if (!this.pending.remove(id, request)) {
 			return;
 		}
-		request.end();
 		if (reply.isError()) {
 			request.reply.completeExceptionally(new PipeRemoteException(this.pipeName, connectionId, reply.getTypeId(),
 					new String(reply.getPayload(), StandardCharsets.UTF_8)));
@@ -119,7 +126,6 @@ final class PendingReplies {
 	void onDisconnected(String connectionId) {
 		for (Pending request : this.pending.values()) {
 			if (request.connectionId.equals(connectionId) && this.pending.remove(request.id, request)) {
-				request.end();
 				request.reply.completeExceptionally(new PipeClosedException("connection " + connectionId + " of pipe '"
 						+ this.pipeName + "' closed before the reply to request " + request.id + " came"));
 			}
@@ -132,7 +138,6 @@ final class PendingReplies {
 	void onStopped() {
 		for (Pending request : this.pending.values()) {
 			if (this.pending.remove(request.id, request)) {
-				request.end();
 				request.reply.completeExceptionally(new PipeClosedException("pipe '" + this.pipeName
 						+ "' stopped before the reply to request " + request.id + " came"));
 			}
@@ -142,6 +147,7 @@ final class PendingReplies {
 				this.timer.shutdownNow();
 				this.timer = null;
 			}
+			this.sweepDue = NO_SWEEP;
 		}
 	}
 
@@ -153,10 +159,47 @@ final class PendingReplies {
 		return this.pending.size();
 	}
 
-	private void timedOut(Pending request) {
-		if (this.pending.remove(request.id, request)) {
-			request.reply.completeExceptionally(
-					new PipeReplyTimeoutException(this.pipeName, request.connectionId, request.id, request.timeout));
+	/**
+	 * Makes sure that a sweep runs by the deadline given.
+	 */
+	private synchronized void sweepBy(long deadline) {
+		if (this.sweepDue <= deadline) {
+			return;
+		}
+		this.sweepDue = deadline;
+		timer().schedule(this::sweep, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Fails the requests whose deadline passed, and schedules the next sweep for the earliest
+	 * deadline left. A request registered while it runs schedules its own sweep if this one
+	 * misses it, since the next sweep is not due until this one has looked.
+	 */
+	private void sweep() {
+		synchronized (this) {
+			this.sweepDue = NO_SWEEP;
+		}
+		long now = System.nanoTime();
+		long earliest = NO_SWEEP;
+		for (Pending request : this.pending.values()) {
+			if (request.deadline - now <= 0) {
+				if (this.pending.remove(request.id, request)) {
+					request.reply.completeExceptionally(new PipeReplyTimeoutException(this.pipeName,
+							request.connectionId, request.id, request.timeout));
+				}
+			}
+			else if (earliest == NO_SWEEP || request.deadline - earliest < 0) {
+				earliest = request.deadline;
+			}
+		}
+		if (earliest != NO_SWEEP) {
+			long soonest = now + TimeUnit.MILLISECONDS.toNanos(MIN_SWEEP_INTERVAL_MILLIS);
+			try {
+				sweepBy((earliest - soonest < 0) ? soonest : earliest);
+			}
+			catch (RejectedExecutionException ex) {
+				// The pipe stopped meanwhile, and failed what was left.
+			}
 		}
 	}
 
@@ -167,8 +210,6 @@ final class PendingReplies {
 				thread.setDaemon(true);
 				return thread;
 			});
-			// A request answered in time takes its timer out of the queue at once, not at its timeout.
-			created.setRemoveOnCancelPolicy(true);
 			this.timer = created;
 		}
 		return this.timer;
@@ -185,14 +226,15 @@ final class PendingReplies {
 
 		private final Duration timeout;
 
+		private final long deadline;
+
 		private final CompletableFuture<Envelope> reply = new CompletableFuture<>();
 
-		private volatile ScheduledFuture<?> timeoutTask;
-
-		private Pending(String id, String connectionId, Duration timeout) {
+		private Pending(String id, String connectionId, Duration timeout, long deadline) {
 			this.id = id;
 			this.connectionId = connectionId;
 			this.timeout = timeout;
+			this.deadline = deadline;
 		}
 
 		String id() {
@@ -201,13 +243,6 @@ final class PendingReplies {
 
 		CompletableFuture<Envelope> reply() {
 			return this.reply;
-		}
-
-		private void end() {
-			ScheduledFuture<?> task = this.timeoutTask;
-			if (task != null) {
-				task.cancel(false);
-			}
 		}
 
 	}

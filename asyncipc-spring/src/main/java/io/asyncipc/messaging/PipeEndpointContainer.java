@@ -38,6 +38,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.util.InvalidMimeTypeException;
+import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * Runs the application's pipe endpoint as part of the Spring life cycle: a server listens when
@@ -105,6 +108,9 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	private volatile boolean warnedNoListener;
 
 	private volatile WireFormats formats;
+
+	/** The content type last received, parsed: a pipe mostly carries one or two. */
+	private volatile MimeType lastContentType;
 
 	private final PendingReplies replies;
 
@@ -565,7 +571,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 		});
 		if (envelope.getContentType() != null) {
-			builder.setHeader(MessageHeaders.CONTENT_TYPE, envelope.getContentType());
+			builder.setHeader(MessageHeaders.CONTENT_TYPE, contentType(envelope.getContentType()));
 		}
 		if (envelope.getTypeId() != null) {
 			builder.setHeader(PipeHeaders.TYPE_ID, envelope.getTypeId());
@@ -579,6 +585,26 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			.setHeader(PipeHeaders.RECEIVED_TIMESTAMP, System.currentTimeMillis());
 		connection.peer().pid().ifPresent((pid) -> builder.setHeader(PipeHeaders.PEER_PID, pid));
 		return builder.build();
+	}
+
+	/**
+	 * Returns a received content type as a {@link MimeType}, so that the converters do not
+	 * parse it, or look it up in Spring's cache, once for each message; one that cannot be
+	 * parsed stays the string it is, for the converters to judge.
+	 */
+	private Object contentType(String value) {
+		MimeType last = this.lastContentType;
+		if (last != null && last.toString().equals(value)) {
+			return last;
+		}
+		try {
+			MimeType parsed = MimeTypeUtils.parseMimeType(value);
+			this.lastContentType = parsed;
+			return parsed;
+		}
+		catch (InvalidMimeTypeException ex) {
+			return value;
+		}
 	}
 
 }

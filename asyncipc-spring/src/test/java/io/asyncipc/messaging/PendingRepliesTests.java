@@ -2,7 +2,9 @@ package io.asyncipc.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import io.asyncipc.messaging.envelope.Envelope;
@@ -74,6 +76,33 @@ class PendingRepliesTests {
 			.withMessageContaining(request.id());
 		assertThat(this.replies.size()).isZero();
 		this.replies.onReply("c-1", reply(request.id(), "late"));
+		assertThat(this.replies.size()).isZero();
+	}
+
+	@Test
+	void aShorterTimeoutAfterALongerOneStillFiresOnTime() {
+		PendingReplies.Pending patient = this.replies.register("c-1", LONG);
+		PendingReplies.Pending hasty = this.replies.register("c-1", Duration.ofMillis(50));
+		assertThat(hasty.reply()).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOf(PipeReplyTimeoutException.class);
+		assertThat(patient.reply()).isNotDone();
+		assertThat(this.replies.size()).isOne();
+	}
+
+	@Test
+	void everyRequestOfAStreamTimesOutThoughOneSweepKeepsThemAll() {
+		List<PendingReplies.Pending> requests = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			requests.add(this.replies.register("c-" + (i % 3), Duration.ofMillis(20 + i)));
+		}
+		for (PendingReplies.Pending request : requests) {
+			assertThat(request.reply()).failsWithin(Duration.ofSeconds(5))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(PipeReplyTimeoutException.class);
+		}
 		assertThat(this.replies.size()).isZero();
 	}
 
