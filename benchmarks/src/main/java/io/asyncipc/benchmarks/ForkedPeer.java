@@ -29,8 +29,7 @@ final class ForkedPeer implements AutoCloseable {
 			command.add(cpus);
 		}
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("--add-exports");
-		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
+		command.add("--enable-native-access=ALL-UNNAMED");
 		String jvmArgs = System.getProperty("asyncipc.bench.peer-jvm-args");
 		if (jvmArgs != null && !jvmArgs.isBlank()) {
 			command.addAll(List.of(jvmArgs.trim().split("\\s+")));

@@ -97,8 +97,7 @@ final class ServerProcess implements AutoCloseable {
 	private static List<String> java(String... jvmArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("--add-exports");
-		command.add("java.base/sun.nio.ch=ALL-UNNAMED");
+		command.add("--enable-native-access=ALL-UNNAMED");
 		command.addAll(List.of(jvmArguments));
 		return command;
 	}
