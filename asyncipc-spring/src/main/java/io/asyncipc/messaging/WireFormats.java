@@ -92,6 +92,10 @@ final class WireFormats {
 			return Envelope.of(bytes);
 		}
 		State state = state(connection);
+		if (state.kind == Kind.ENVELOPE) {
+			// Settled for good: no lock per message.
+			return this.codec.decode(bytes);
+		}
 		synchronized (state) {
 			switch (state.kind) {
 				case ENVELOPE:
@@ -133,6 +137,11 @@ final class WireFormats {
 					: connection.send(envelope.getPayload());
 		}
 		State state = state(connection);
+		if (state.kind == Kind.ENVELOPE) {
+			// Settled for good, and published only once the hello and the held messages were handed to the
+			// connection: what goes out here goes out after them, without a lock per message.
+			return connection.send(this.codec.encode(envelope));
+		}
 		synchronized (state) {
 			if (this.role == PipeRole.CLIENT) {
 				if (state.kind == Kind.MISMATCH) {
@@ -181,18 +190,22 @@ final class WireFormats {
 	}
 
 	private byte[] bytes(State state, Envelope envelope) {
-		return (state.kind == Kind.ENVELOPE) ? this.codec.encode(envelope) : envelope.getPayload();
+		return bytes(state.kind, envelope);
+	}
+
+	private byte[] bytes(Kind kind, Envelope envelope) {
+		return (kind == Kind.ENVELOPE) ? this.codec.encode(envelope) : envelope.getPayload();
 	}
 
 	/** Sends what a server held for a connection, now that its format is known. */
-	private void release(PipeConnection connection, State state) {
+	private void release(PipeConnection connection, State state, Kind kind) {
 		for (Held held : state.held) {
-			if (held.request && state.kind == Kind.RAW) {
+			if (held.request && kind == Kind.RAW) {
 				held.future.completeExceptionally(new PipeException(rawConnectionMessage(connection)));
 				continue;
 			}
 			try {
-				connection.send(bytes(state, held.envelope)).whenComplete((sent, error) -> {
+				connection.send(bytes(kind, held.envelope)).whenComplete((sent, error) -> {
 					if (error != null) {
 						held.future.completeExceptionally(error);
 					}
@@ -223,13 +236,14 @@ final class WireFormats {
 			return null;
 		}
 		if (hello) {
-			state.kind = Kind.ENVELOPE;
 			connection.send(this.codec.encodeHello());
-			release(connection, state);
+			release(connection, state, Kind.ENVELOPE);
+			// Published last: a send that sees it skips the lock, and must go out after the hello and what was held.
+			state.kind = Kind.ENVELOPE;
 			return null;
 		}
+		release(connection, state, Kind.RAW);
 		state.kind = Kind.RAW;
-		release(connection, state);
 		return Envelope.of(bytes);
 	}
 
@@ -243,8 +257,8 @@ final class WireFormats {
 			}
 			else {
 				// A peer that says nothing first is a raw one: only an envelope peer must speak first.
+				release(connection, state, Kind.RAW);
 				state.kind = Kind.RAW;
-				release(connection, state);
 			}
 		}
 	}
@@ -282,7 +296,8 @@ final class WireFormats {
 
 	private static final class State {
 
-		private Kind kind = Kind.UNKNOWN;
+		/** Written under the state's lock, read without it on the paths of a settled connection. */
+		private volatile Kind kind = Kind.UNKNOWN;
 
 		private boolean helloSent;
 
