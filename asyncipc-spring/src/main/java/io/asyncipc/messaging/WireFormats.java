@@ -168,15 +168,6 @@ final class WireFormats {
 		}
 	}
 
-	/**
-	 * Returns the property that sets the pipe's format, for messages that tell the user what to
-	 * set.
-	 * @return the property, such as {@code asyncipc.pipes.orders.format}
-	 */
-	String formatProperty() {
-		return this.formatProperty;
-	}
-
 	String rawPipeMessage() {
 		return "pipe '" + this.pipeName + "' speaks the raw format (" + this.formatProperty + "=raw), which carries "
 				+ "no correlation id, so a reply could not find its request; set " + this.formatProperty
