@@ -45,12 +45,7 @@ final class EnvelopeConnection implements PipeConnection {
 
 	@Override
 	public CompletableFuture<SendResult> send(byte[] message) {
-		try {
-			return this.formats.send(this.connection, Envelope.of(message));
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return send(Envelope.of(message));
 	}
 
 	/**

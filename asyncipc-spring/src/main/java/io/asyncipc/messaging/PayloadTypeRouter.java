@@ -228,8 +228,16 @@ public final class PayloadTypeRouter {
 	}
 
 	private Class<?> load(String typeId) {
+		return loadType(typeId, this.classLoader);
+	}
+
+	/**
+	 * Loads the class a type id names, without initialising it.
+	 * @return the class, or {@code null} if the name is unknown here or not a class name
+	 */
+	static Class<?> loadType(String typeId, ClassLoader classLoader) {
 		try {
-			return ClassUtils.forName(typeId, this.classLoader);
+			return ClassUtils.forName(typeId, classLoader);
 		}
 		catch (ClassNotFoundException | LinkageError | IllegalArgumentException ex) {
 			return null;

@@ -340,8 +340,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			Duration timeout) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
-			return CompletableFuture.failedFuture(
-					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+			return notStarted();
 		}
 		PipeConnection connection;
 		if (connectionId != null && !PEER.equals(connectionId)) {
@@ -382,7 +381,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		Object typeId = reply.getHeaders().get(PipeHeaders.TYPE_ID);
 		if (typeId != null && replyType != String.class && replyType != Object.class) {
-			Class<?> sent = loadable(typeId.toString(), replyType.getClassLoader());
+			Class<?> sent = PayloadTypeRouter.loadType(typeId.toString(), replyType.getClassLoader());
 			if (sent != null && !ClassUtils.isAssignable(replyType, sent)) {
 				throw new MessageConversionException(reply, "the reply on pipe '" + getPipeId() + "' is a " + typeId
 						+ ", not a " + replyType.getName() + "; ask for that type, or for String or byte[]");
@@ -395,15 +394,6 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 					+ ") cannot be read as a " + replyType.getName());
 		}
 		return (T) value;
-	}
-
-	private static Class<?> loadable(String typeId, ClassLoader classLoader) {
-		try {
-			return ClassUtils.forName(typeId, classLoader);
-		}
-		catch (ClassNotFoundException | LinkageError | IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private static RuntimeException blockingFailure(Throwable cause) {
@@ -482,8 +472,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	private CompletableFuture<SendResult> sendEnvelope(String connectionId, Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
-			return CompletableFuture.failedFuture(
-					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+			return notStarted();
 		}
 		if (connectionId != null && !PEER.equals(connectionId)) {
 			return endpoint.connection(connectionId)
@@ -506,8 +495,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	private CompletableFuture<BroadcastResult> broadcastEnvelope(Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
-			return CompletableFuture.failedFuture(
-					new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+			return notStarted();
 		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
@@ -566,6 +554,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (CompletionException | CancellationException ex) {
 			return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 		}
+	}
+
+	private <T> CompletableFuture<T> notStarted() {
+		return CompletableFuture
+			.failedFuture(new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
 	}
 
 	private String noPeerMessage(PipeEndpoint endpoint) {
