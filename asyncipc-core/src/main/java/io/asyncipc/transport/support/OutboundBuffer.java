@@ -27,7 +27,7 @@ import io.asyncipc.transport.SendResult;
  */
 final class OutboundBuffer {
 
-	private final String connectionId;
+	private volatile String connectionId;
 
 	private final int frameOverhead;
 
@@ -78,6 +78,11 @@ final class OutboundBuffer {
 		this.highWatermark = maxQueuedBytes / 2;
 		this.lowWatermark = maxQueuedBytes / 4;
 		this.listener = listener;
+	}
+
+	/** Names the connection anew, for the send results from now on. */
+	void connectionId(String connectionId) {
+		this.connectionId = connectionId;
 	}
 
 	/**
