@@ -75,18 +75,25 @@ def serve_one(connection, fail_on):
                 if message is None:
                     return
                 say(describe("received", connection, message))
-                text = message.payload.decode("utf-8", "replace")
-                if connection.format == "raw":
-                    connection.send("python got: " + text)
-                elif text == fail_on and message.correlation_id:
-                    connection.reply(message, "python peer refused: " + text, error=True, content_type="text/plain")
-                elif message.correlation_id:
-                    connection.reply(message, "python got: " + text, content_type="text/plain",
-                                     headers={"peer": "python"})
-                else:
-                    connection.send("python got: " + text, content_type="text/plain", headers={"peer": "python"})
+                try:
+                    answer(connection, message, fail_on)
+                except ipc.MessageTooLargeError as ex:
+                    print(f"peer.py: not answered: {ex}", file=sys.stderr, flush=True)
         except (ipc.ProtocolError, OSError) as ex:
             print(f"peer.py: connection closed: {ex}", file=sys.stderr, flush=True)
+
+
+def answer(connection, message, fail_on):
+    """Answers a message as the module's docstring says."""
+    text = message.payload.decode("utf-8", "replace")
+    if connection.format == "raw":
+        connection.send("python got: " + text)
+    elif text == fail_on and message.correlation_id:
+        connection.reply(message, "python peer refused: " + text, error=True, content_type="text/plain")
+    elif message.correlation_id:
+        connection.reply(message, "python got: " + text, content_type="text/plain", headers={"peer": "python"})
+    else:
+        connection.send("python got: " + text, content_type="text/plain", headers={"peer": "python"})
 
 
 def run_server(path, args):
