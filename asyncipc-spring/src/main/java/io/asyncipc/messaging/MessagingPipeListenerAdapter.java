@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PipeConnection;
+import io.micrometer.observation.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,11 +107,33 @@ public class MessagingPipeListenerAdapter {
 	 * counts as accepted
 	 */
 	public boolean onMessage(Message<byte[]> message, PipeConnection connection) {
+		return onMessage(message, connection, null);
+	}
+
+	/**
+	 * Invokes the listener as {@link #onMessage(Message, PipeConnection)} does, inside an
+	 * observation of the pipe's {@link ListenerObservations} if it has them: the reply goes out
+	 * in its scope, and it stops once the listener returned, or the stage it returned completed.
+	 */
+	boolean onMessage(Message<byte[]> message, PipeConnection connection, ListenerObservations observations) {
 		this.failureLog.flushIfDue();
 		InvocableHandlerMethod handlerMethod = this.router.select(message);
 		if (handlerMethod == null) {
 			return false;
 		}
+		if (observations == null) {
+			invoke(handlerMethod, message, connection, null);
+			return true;
+		}
+		Observation observation = observations.start(this.id, message);
+		try (Observation.Scope scope = observation.openScope()) {
+			invoke(handlerMethod, message, connection, observation);
+		}
+		return true;
+	}
+
+	private void invoke(InvocableHandlerMethod handlerMethod, Message<byte[]> message, PipeConnection connection,
+			Observation observation) {
 		Object correlation = message.getHeaders().get(PipeHeaders.CORRELATION_ID);
 		String correlationId = (correlation != null) ? correlation.toString() : null;
 		Object result;
@@ -118,23 +141,40 @@ public class MessagingPipeListenerAdapter {
 			result = handlerMethod.invoke(message, connection);
 		}
 		catch (Exception ex) {
+			if (observation != null) {
+				observation.error(ex);
+			}
 			handleFailure(message, connection, correlationId, ex);
-			return true;
+			stop(observation);
+			return;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, error) -> {
-				if (error != null) {
-					handleFailure(message, connection, correlationId, unwrap(error));
+				try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+					if (error != null) {
+						if (observation != null) {
+							observation.error(unwrap(error));
+						}
+						handleFailure(message, connection, correlationId, unwrap(error));
+					}
+					else if (value != null) {
+						reply(value, connection, correlationId);
+					}
 				}
-				else if (value != null) {
-					reply(value, connection, correlationId);
-				}
+				stop(observation);
 			});
+			return;
 		}
-		else if (result != null) {
+		if (result != null) {
 			reply(result, connection, correlationId);
 		}
-		return true;
+		stop(observation);
+	}
+
+	private static void stop(Observation observation) {
+		if (observation != null) {
+			observation.stop();
+		}
 	}
 
 	/**

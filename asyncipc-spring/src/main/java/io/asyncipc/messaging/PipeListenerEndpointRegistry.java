@@ -92,10 +92,19 @@ public class PipeListenerEndpointRegistry {
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection) {
+		dispatch(pipeId, message, connection, null);
+	}
+
+	/**
+	 * Hands a message of a pipe to its listeners as {@link #dispatch(String, Message, PipeConnection)}
+	 * does, each invocation observed by the pipe's observations if it has them.
+	 */
+	void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection,
+			ListenerObservations observations) {
 		boolean accepted = false;
 		for (Binding binding : this.bindings) {
 			if (binding.receives(pipeId)) {
-				accepted |= binding.listener().onMessage(message, connection);
+				accepted |= binding.listener().onMessage(message, connection, observations);
 			}
 		}
 		if (!accepted) {
