@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListener;
+import io.asyncipc.messaging.PipeRemoteException;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.micrometer.DefaultPipeListenerObservationConvention;
 import io.asyncipc.messaging.micrometer.DefaultPipeTemplateObservationConvention;
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -133,6 +135,31 @@ class ObservationIntegrationTests {
 	}
 
 	@Test
+	void aListenersFailureIsTheErrorOfItsObservationAlsoWhenItsStageFails() {
+		runner("server", Failing.class).withPropertyValues("asyncipc.listener.observation-enabled=true")
+			.run((server) -> runner("client").run((client) -> {
+				PipeContexts.awaitConnected(client);
+				PipeTemplate template = client.getBean(PipeTemplate.class);
+				assertThatExceptionOfType(PipeRemoteException.class)
+					.isThrownBy(() -> template.convertSendAndReceive("now", String.class))
+					.withMessageContaining("out of stock now");
+				assertThatExceptionOfType(PipeRemoteException.class)
+					.isThrownBy(() -> template.convertSendAndReceive(42, String.class))
+					.withMessageContaining("out of stock later");
+				await().atMost(5, TimeUnit.SECONDS)
+					.untilAsserted(() -> assertThat(registry(server)).hasNumberOfObservationsEqualTo(2)
+						.hasAnObservation((observation) -> observation
+							.hasLowCardinalityKeyValue("asyncipc.listener.id", "failing.now")
+							.assertThatError()
+							.hasMessage("out of stock now"))
+						.hasAnObservation((observation) -> observation
+							.hasLowCardinalityKeyValue("asyncipc.listener.id", "failing.later")
+							.assertThatError()
+							.hasMessage("out of stock later")));
+			}));
+	}
+
+	@Test
 	void theApplicationsConventionsNameTheObservations() {
 		runner("server", Recorder.class, Conventions.class)
 			.withPropertyValues("asyncipc.listener.observation-enabled=true")
@@ -157,7 +184,7 @@ class ObservationIntegrationTests {
 	void aPipesOwnSettingWinsOverTheTopLevelOne() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(AsyncIpcAutoConfiguration.class))
 			.withUserConfiguration(Registry.class)
-			.withPropertyValues("asyncipc.template.observation-enabled=true",
+			.withPropertyValues("asyncipc.template.observation-enabled=true", "asyncipc.reconnect.max-backoff=200ms",
 					"asyncipc.pipes.loud.name=" + this.name + "-loud", "asyncipc.pipes.loud.role=client",
 					"asyncipc.pipes.quiet.name=" + this.name + "-quiet", "asyncipc.pipes.quiet.role=client",
 					"asyncipc.pipes.quiet.template.observation-enabled=false")
@@ -208,6 +235,20 @@ class ObservationIntegrationTests {
 		String onMessage(String text) {
 			this.messages.add(text);
 			return text.equals("question") ? "answer to question" : null;
+		}
+
+	}
+
+	static class Failing {
+
+		@PipeListener(id = "failing.now", returnExceptions = true)
+		String now(String order) {
+			throw new IllegalStateException("out of stock " + order);
+		}
+
+		@PipeListener(id = "failing.later", returnExceptions = true)
+		CompletableFuture<String> later(Integer order) {
+			return CompletableFuture.failedFuture(new IllegalStateException("out of stock later"));
 		}
 
 	}
