@@ -152,10 +152,11 @@ public class MessagingPipeListenerAdapter {
 			stage.whenComplete((value, error) -> {
 				try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
 					if (error != null) {
+						Throwable failure = unwrap(error);
 						if (observation != null) {
-							observation.error(unwrap(error));
+							observation.error(failure);
 						}
-						handleFailure(message, connection, correlationId, unwrap(error));
+						handleFailure(message, connection, correlationId, failure);
 					}
 					else if (value != null) {
 						reply(value, connection, correlationId);
