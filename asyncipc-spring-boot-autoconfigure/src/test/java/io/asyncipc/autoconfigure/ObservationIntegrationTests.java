@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncipc.messaging.BroadcastResult;
 import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeRemoteException;
@@ -105,7 +106,8 @@ class ObservationIntegrationTests {
 			.run((server) -> runner("client", Recorder.class).run((client) -> {
 				PipeContexts.awaitConnected(client);
 				PipeTemplate template = server.getBean(PipeTemplate.class);
-				assertThat(template.convertAndBroadcastAsync("to all").get(5, TimeUnit.SECONDS).allDelivered()).isTrue();
+				BroadcastResult broadcast = template.convertAndBroadcastAsync("to all").get(5, TimeUnit.SECONDS);
+				assertThat(broadcast.allDelivered()).isTrue();
 				assertThat(template.convertSendAndReceive("question", String.class)).isEqualTo("answer to question");
 				assertThat(registry(server)).hasNumberOfObservationsEqualTo(2)
 					.hasAnObservation((observation) -> observation.hasNameEqualTo("asyncipc.template")
@@ -173,7 +175,8 @@ class ObservationIntegrationTests {
 						.hasLowCardinalityKeyValue("tenant", "acme")
 						.hasLowCardinalityKeyValue("messaging.operation", "send");
 					await().atMost(5, TimeUnit.SECONDS)
-						.untilAsserted(() -> assertThat(registry(server)).hasObservationWithNameEqualTo("orders.handled")
+						.untilAsserted(() -> assertThat(registry(server))
+							.hasObservationWithNameEqualTo("orders.handled")
 							.that()
 							.hasLowCardinalityKeyValue("tenant", "acme")
 							.hasLowCardinalityKeyValue("asyncipc.listener.id", "recorder"));

@@ -147,7 +147,8 @@ class TracingIntegrationTests {
 
 		@Bean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME)
 		MessageConverter asyncIpcMessageConverter(ObjectProvider<Tracer> tracer) {
-			return new CompositeMessageConverter(List.of(new ByteArrayMessageConverter(), new StringMessageConverter())) {
+			List<MessageConverter> converters = List.of(new ByteArrayMessageConverter(), new StringMessageConverter());
+			return new CompositeMessageConverter(converters) {
 
 				@Override
 				public Message<?> toMessage(Object payload, MessageHeaders headers) {

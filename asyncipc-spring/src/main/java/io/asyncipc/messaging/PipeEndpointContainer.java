@@ -539,7 +539,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection), this.listenerObservations);
+		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection),
+				this.listenerObservations);
 	}
 
 	@Override

@@ -16,7 +16,8 @@ public class DefaultPipeListenerObservationConvention implements PipeListenerObs
 	public static final String NAME = "asyncipc.listener";
 
 	/** A shared instance. */
-	public static final DefaultPipeListenerObservationConvention INSTANCE = new DefaultPipeListenerObservationConvention();
+	public static final DefaultPipeListenerObservationConvention INSTANCE =
+			new DefaultPipeListenerObservationConvention();
 
 	private static final String OPERATION = "process";
 

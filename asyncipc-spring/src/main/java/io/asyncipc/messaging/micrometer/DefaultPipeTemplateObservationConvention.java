@@ -17,7 +17,8 @@ public class DefaultPipeTemplateObservationConvention implements PipeTemplateObs
 	public static final String NAME = "asyncipc.template";
 
 	/** A shared instance. */
-	public static final DefaultPipeTemplateObservationConvention INSTANCE = new DefaultPipeTemplateObservationConvention();
+	public static final DefaultPipeTemplateObservationConvention INSTANCE =
+			new DefaultPipeTemplateObservationConvention();
 
 	@Override
 	public String getName() {
