@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.asyncipc.messaging.PipeEndpointContainer;
 import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeTemplate;
@@ -14,6 +15,7 @@ import io.asyncipc.messaging.event.PipeDisconnectedEvent;
 import io.asyncipc.transport.MessageTooLargeException;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.TestNames;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,8 @@ class ConnectionAgreementIntegrationTests {
 					.withMessageContaining("is larger than the maximum of 1024 bytes that the peer of connection " + id)
 					.withMessageContaining("asyncipc.max-message-size")
 					.withMessageEndingWith("the message was not sent");
+				assertThat(client.getBean(PipeEndpointContainer.class).getStatistics()
+					.sendFailures(SendFailureReason.TOO_LARGE)).isOne();
 				// Nothing went out, so the server had no reason to close: the next message arrives.
 				client.getBean(PipeTemplate.class).convertAndSendAsync("small").get(10, TimeUnit.SECONDS);
 				assertThat(poll(recorder(server).texts)).isEqualTo("small");
@@ -125,7 +129,7 @@ class ConnectionAgreementIntegrationTests {
 	}
 
 	private static PipeEndpoint endpoint(AssertableApplicationContext context) {
-		return context.getBean(io.asyncipc.messaging.PipeEndpointContainer.class).getEndpoint();
+		return context.getBean(PipeEndpointContainer.class).getEndpoint();
 	}
 
 	private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {

@@ -172,7 +172,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.options = options.toBuilder().statistics(this.statistics).build();
 		this.registry = registry;
 		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format", options.maxMessageSize(),
-				this::announce);
+				this::announce, this.statistics);
 		this.replies = new PendingReplies(name);
 	}
 
@@ -184,7 +184,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public void setFormat(PipeFormat format, String property) {
 		this.formats = new WireFormats(this.name, this.role, format, property, this.options.maxMessageSize(),
-				this::announce);
+				this::announce, this.statistics);
 	}
 
 	/**
@@ -635,6 +635,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			Duration timeout) {
 		WireFormats current = this.formats;
 		if (current.format() == PipeFormat.RAW) {
+			this.statistics.sendFailed(SendFailureReason.OTHER);
 			return CompletableFuture.failedFuture(new PipeException(current.rawPipeMessage()));
 		}
 		long started = System.nanoTime();

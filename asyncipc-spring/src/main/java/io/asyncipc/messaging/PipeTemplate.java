@@ -410,18 +410,19 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		if (connectionId != null && !PEER.equals(connectionId)) {
 			connection = endpoint.connection(connectionId).orElse(null);
 			if (connection == null) {
-				return CompletableFuture.failedFuture(new PipeClosedException("no open connection '" + connectionId
-						+ "' on pipe '" + endpoint.name() + "'; the request was not sent"));
+				return noConnection("no open connection '" + connectionId + "' on pipe '" + endpoint.name()
+						+ "'; the request was not sent");
 			}
 		}
 		else {
 			Collection<PipeConnection> connections = endpoint.connections();
 			if (connections.size() != 1) {
-				return CompletableFuture.failedFuture(connections.isEmpty()
-						? new PipeClosedException(noPeerMessage(endpoint))
-						: new PipeException("pipe '" + endpoint.name() + "' has " + connections.size()
-								+ " clients and a request goes to one; name its connection id in "
-								+ "convertSendAndReceive(connectionId, ...); the request was not sent"));
+				if (connections.isEmpty()) {
+					return noConnection(noPeerMessage(endpoint));
+				}
+				return CompletableFuture.failedFuture(new PipeException("pipe '" + endpoint.name() + "' has "
+						+ connections.size() + " clients and a request goes to one; name its connection id in "
+						+ "convertSendAndReceive(connectionId, ...); the request was not sent"));
 			}
 			connection = connections.iterator().next();
 		}
@@ -550,12 +551,12 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		if (connectionId != null && !PEER.equals(connectionId)) {
 			return endpoint.connection(connectionId)
 				.map((connection) -> send(connection, envelope))
-				.orElseGet(() -> CompletableFuture.failedFuture(new PipeClosedException(
-						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'")));
+				.orElseGet(() -> noConnection(
+						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'"));
 		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
-			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
+			return noConnection(noPeerMessage(endpoint));
 		}
 		if (connections.size() == 1) {
 			return send(connections.iterator().next(), envelope);
@@ -572,7 +573,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
-			return CompletableFuture.failedFuture(new PipeClosedException(noPeerMessage(endpoint)));
+			return noConnection(noPeerMessage(endpoint));
 		}
 		return broadcast(endpoint, connections, envelope);
 	}
@@ -633,6 +634,12 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		this.container.getStatistics().sendFailed(SendFailureReason.NOT_STARTED);
 		return CompletableFuture
 			.failedFuture(new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
+	}
+
+	/** Fails a send that found no connection to go to, counted as {@link SendFailureReason#CLOSED}. */
+	private <T> CompletableFuture<T> noConnection(String message) {
+		this.container.getStatistics().sendFailed(SendFailureReason.CLOSED);
+		return CompletableFuture.failedFuture(new PipeClosedException(message));
 	}
 
 	private String noPeerMessage(PipeEndpoint endpoint) {

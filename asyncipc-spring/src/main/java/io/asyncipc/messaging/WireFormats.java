@@ -17,6 +17,8 @@ import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.PipeStatistics;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.ConnectionIds;
 import org.slf4j.Logger;
@@ -54,6 +56,8 @@ final class WireFormats {
 
 	private final Consumer<PipeConnection> announcer;
 
+	private final PipeStatistics statistics;
+
 	/** By connection, not by id: a client's connection takes its server's id from the hello. */
 	private final Map<PipeConnection, State> states = new ConcurrentHashMap<>();
 
@@ -63,15 +67,17 @@ final class WireFormats {
 	 * @param announcer told of a client's connection once its server's hello came, or it is
 	 * known that none comes; a server's connections, and those of a raw pipe, are announced at
 	 * once, by the caller of {@link #onConnected}
+	 * @param statistics counts the sends refused here, before the transport saw them
 	 */
 	WireFormats(String pipeName, PipeRole role, PipeFormat format, String formatProperty, long maxMessageSize,
-			Consumer<PipeConnection> announcer) {
+			Consumer<PipeConnection> announcer, PipeStatistics statistics) {
 		this.pipeName = pipeName;
 		this.role = role;
 		this.format = format;
 		this.formatProperty = formatProperty;
 		this.maxMessageSize = maxMessageSize;
 		this.announcer = announcer;
+		this.statistics = statistics;
 	}
 
 	PipeFormat format() {
@@ -107,6 +113,7 @@ final class WireFormats {
 		}
 		synchronized (state) {
 			for (Held held : state.held) {
+				this.statistics.sendFailed(SendFailureReason.CLOSED);
 				held.future.completeExceptionally(new PipeClosedException("connection " + connection.id()
 						+ " of pipe '" + this.pipeName + "' closed before the message was sent"));
 			}
@@ -173,7 +180,7 @@ final class WireFormats {
 	 */
 	CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope, boolean request) {
 		if (this.format == PipeFormat.RAW) {
-			return request ? CompletableFuture.failedFuture(new PipeException(rawPipeMessage()))
+			return request ? refused(SendFailureReason.OTHER, new PipeException(rawPipeMessage()))
 					: connection.send(envelope.getPayload());
 		}
 		State state = state(connection);
@@ -185,8 +192,8 @@ final class WireFormats {
 		synchronized (state) {
 			if (this.role == PipeRole.CLIENT) {
 				if (state.kind == Kind.MISMATCH) {
-					return CompletableFuture
-						.failedFuture(new PipeClosedException(mismatchMessage() + "; the message was not sent"));
+					return refused(SendFailureReason.OTHER,
+							new PipeClosedException(mismatchMessage() + "; the message was not sent"));
 				}
 				sendHello(connection, state);
 				return sendEnvelope(connection, state, envelope);
@@ -194,7 +201,7 @@ final class WireFormats {
 			if (state.kind == Kind.UNKNOWN) {
 				if (!connection.isOpen()) {
 					// Its entry is gone with onDisconnected: nothing would ever release the message.
-					return CompletableFuture.failedFuture(new PipeClosedException("connection " + connection.id()
+					return refused(SendFailureReason.CLOSED, new PipeClosedException("connection " + connection.id()
 							+ " of pipe '" + this.pipeName + "' is closed; the message was not sent"));
 				}
 				CompletableFuture<SendResult> held = new CompletableFuture<>();
@@ -202,7 +209,7 @@ final class WireFormats {
 				return held;
 			}
 			if (request && state.kind == Kind.RAW) {
-				return CompletableFuture.failedFuture(new PipeException(rawConnectionMessage(connection)));
+				return refused(SendFailureReason.OTHER, new PipeException(rawConnectionMessage(connection)));
 			}
 			return (state.kind == Kind.ENVELOPE) ? sendEnvelope(connection, state, envelope)
 					: connection.send(envelope.getPayload());
@@ -216,13 +223,19 @@ final class WireFormats {
 	private CompletableFuture<SendResult> sendEnvelope(PipeConnection connection, State state, Envelope envelope) {
 		byte[] bytes = this.codec.encode(envelope);
 		if (bytes.length > state.peerMaxMessageSize) {
-			return CompletableFuture.failedFuture(new MessageTooLargeException("message of " + bytes.length
+			return refused(SendFailureReason.TOO_LARGE, new MessageTooLargeException("message of " + bytes.length
 					+ " bytes is larger than the maximum of " + state.peerMaxMessageSize + " bytes that the peer of "
 					+ "connection " + connection.id() + " on pipe '" + this.pipeName + "' accepts, as its hello said; "
 					+ "raise max-message-size there (asyncipc.max-message-size or asyncipc.pipes.<id>.max-message-size "
 					+ "on an AsyncIPC peer), or send less; the message was not sent"));
 		}
 		return connection.send(bytes);
+	}
+
+	/** Fails a send refused here, before the transport saw it, and counts it. */
+	private <T> CompletableFuture<T> refused(SendFailureReason reason, Throwable failure) {
+		this.statistics.sendFailed(reason);
+		return CompletableFuture.failedFuture(failure);
 	}
 
 	String rawPipeMessage() {
@@ -241,6 +254,7 @@ final class WireFormats {
 	private void release(PipeConnection connection, State state, Kind kind) {
 		for (Held held : state.held) {
 			if (held.request && kind == Kind.RAW) {
+				this.statistics.sendFailed(SendFailureReason.OTHER);
 				held.future.completeExceptionally(new PipeException(rawConnectionMessage(connection)));
 				continue;
 			}
