@@ -56,6 +56,8 @@ public final class PipeOptions {
 
 	private final boolean daemonThreads;
 
+	private final PipeStatistics statistics;
+
 	private PipeOptions(Builder builder) {
 		this.maxMessageSize = builder.maxMessageSize;
 		this.maxQueuedBytes = builder.maxQueuedBytes;
@@ -69,6 +71,7 @@ public final class PipeOptions {
 		this.inboundBudget = builder.inboundBudget;
 		this.dispatchExecutor = builder.dispatchExecutor;
 		this.daemonThreads = builder.daemonThreads;
+		this.statistics = builder.statistics;
 	}
 
 	/**
@@ -192,6 +195,14 @@ public final class PipeOptions {
 	}
 
 	/**
+	 * Returns the statistics that endpoints created with these options count into.
+	 * @return the statistics, or {@code null} if each endpoint counts into its own
+	 */
+	public PipeStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
 	 * Returns a builder that starts from these options.
 	 * @return a new builder
 	 */
@@ -209,6 +220,7 @@ public final class PipeOptions {
 		builder.inboundBudget = this.inboundBudget;
 		builder.dispatchExecutor = this.dispatchExecutor;
 		builder.daemonThreads = this.daemonThreads;
+		builder.statistics = this.statistics;
 		return builder;
 	}
 
@@ -240,6 +252,8 @@ public final class PipeOptions {
 		private Executor dispatchExecutor;
 
 		private boolean daemonThreads;
+
+		private PipeStatistics statistics;
 
 		private Builder() {
 		}
@@ -388,6 +402,18 @@ public final class PipeOptions {
 		 */
 		public Builder daemonThreads(boolean daemon) {
 			this.daemonThreads = daemon;
+			return this;
+		}
+
+		/**
+		 * Sets the statistics that endpoints created with these options count into. Keep them
+		 * across a stop and a start, so that the counts go on; {@code null}, the default, gives
+		 * each endpoint statistics of its own.
+		 * @param statistics the statistics, or {@code null}
+		 * @return this builder
+		 */
+		public Builder statistics(PipeStatistics statistics) {
+			this.statistics = statistics;
 			return this;
 		}
 

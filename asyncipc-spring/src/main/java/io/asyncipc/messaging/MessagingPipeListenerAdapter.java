@@ -106,6 +106,19 @@ public class MessagingPipeListenerAdapter {
 	 * counts as accepted
 	 */
 	public boolean onMessage(Message<byte[]> message, PipeConnection connection) {
+		return onMessage(message, connection, PipeMetricsRecorder.NONE);
+	}
+
+	/**
+	 * Invokes the listener as {@link #onMessage(Message, PipeConnection)} does, and tells the
+	 * recorder how long the invocation took: until the method returned, or until the
+	 * {@link CompletionStage} it returned completed.
+	 * @param message the received message
+	 * @param connection the connection it came on
+	 * @param recorder hears how long the invocation took, and whether it failed
+	 * @return whether the listener accepted the message
+	 */
+	public boolean onMessage(Message<byte[]> message, PipeConnection connection, PipeMetricsRecorder recorder) {
 		this.failureLog.flushIfDue();
 		InvocableHandlerMethod handlerMethod = this.router.select(message);
 		if (handlerMethod == null) {
@@ -114,15 +127,18 @@ public class MessagingPipeListenerAdapter {
 		Object correlation = message.getHeaders().get(PipeHeaders.CORRELATION_ID);
 		String correlationId = (correlation != null) ? correlation.toString() : null;
 		Object result;
+		long started = System.nanoTime();
 		try {
 			result = handlerMethod.invoke(message, connection);
 		}
 		catch (Exception ex) {
+			recorder.listenerInvoked(this.id, System.nanoTime() - started, ex);
 			handleFailure(message, connection, correlationId, ex);
 			return true;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, error) -> {
+				recorder.listenerInvoked(this.id, System.nanoTime() - started, (error != null) ? unwrap(error) : null);
 				if (error != null) {
 					handleFailure(message, connection, correlationId, unwrap(error));
 				}
@@ -131,8 +147,11 @@ public class MessagingPipeListenerAdapter {
 				}
 			});
 		}
-		else if (result != null) {
-			reply(result, connection, correlationId);
+		else {
+			recorder.listenerInvoked(this.id, System.nanoTime() - started, null);
+			if (result != null) {
+				reply(result, connection, correlationId);
+			}
 		}
 		return true;
 	}

@@ -25,6 +25,8 @@ import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.PipeStatistics;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.SendResult;
@@ -114,6 +116,10 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	private final PendingReplies replies;
 
+	private final PipeStatistics statistics;
+
+	private volatile PipeMetricsRecorder metricsRecorder = PipeMetricsRecorder.NONE;
+
 	private Duration replyTimeout = Duration.ofSeconds(5);
 
 	/**
@@ -145,7 +151,9 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.transport = transport;
 		this.name = name;
 		this.role = role;
-		this.options = options;
+		// Every endpoint of this container counts into the same statistics, across restarts.
+		this.statistics = (options.statistics() != null) ? options.statistics() : new PipeStatistics();
+		this.options = options.toBuilder().statistics(this.statistics).build();
 		this.registry = registry;
 		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format");
 		this.replies = new PendingReplies(name);
@@ -277,6 +285,23 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public String getMode() {
 		return this.transport.name();
+	}
+
+	/**
+	 * Returns what the pipe's connections did since the container was created: the counts go
+	 * on across a stop and a start, although each start creates a new endpoint.
+	 * @return the pipe's statistics
+	 */
+	public PipeStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Sets what hears how long listener invocations and requests of this pipe take.
+	 * @param metricsRecorder the recorder, or {@code null} for none
+	 */
+	public void setMetricsRecorder(PipeMetricsRecorder metricsRecorder) {
+		this.metricsRecorder = (metricsRecorder != null) ? metricsRecorder : PipeMetricsRecorder.NONE;
 	}
 
 	/**
@@ -475,7 +500,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection));
+		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection), this.metricsRecorder);
 	}
 
 	@Override
@@ -516,7 +541,13 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 * its payload alone where the connection speaks the raw format.
 	 */
 	CompletableFuture<SendResult> send(PipeConnection connection, Envelope envelope) {
-		return this.formats.send(connection, envelope);
+		try {
+			return this.formats.send(connection, envelope);
+		}
+		catch (RuntimeException ex) {
+			this.statistics.sendFailed(SendFailureReason.OTHER);
+			throw ex;
+		}
 	}
 
 	/**
@@ -536,7 +567,9 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		if (current.format() == PipeFormat.RAW) {
 			return CompletableFuture.failedFuture(new PipeException(current.rawPipeMessage()));
 		}
+		long started = System.nanoTime();
 		PendingReplies.Pending pending = this.replies.register(connection.id(), timeout);
+		PipeMetricsRecorder recorder = this.metricsRecorder;
 		try {
 			current.send(connection, request.apply(pending.id()), true).whenComplete((sent, error) -> {
 				if (error != null) {
@@ -547,7 +580,13 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		catch (RuntimeException ex) {
 			this.replies.failed(pending, ex);
 		}
-		return pending.reply();
+		if (recorder == PipeMetricsRecorder.NONE) {
+			return pending.reply();
+		}
+		// The caller sees the reply once it was recorded.
+		return pending.reply()
+			.whenComplete((reply, error) -> recorder.requestCompleted(System.nanoTime() - started,
+					RequestOutcome.of(error)));
 	}
 
 	/**

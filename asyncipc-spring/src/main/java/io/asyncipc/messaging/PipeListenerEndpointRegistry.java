@@ -92,10 +92,23 @@ public class PipeListenerEndpointRegistry {
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection) {
+		dispatch(pipeId, message, connection, PipeMetricsRecorder.NONE);
+	}
+
+	/**
+	 * Hands a message of a pipe to that pipe's listeners that accept it, in registration order,
+	 * and tells the recorder how long each invocation took.
+	 * @param pipeId the id of the pipe it came on
+	 * @param message the message
+	 * @param connection the connection it came on
+	 * @param recorder hears how long each listener took
+	 */
+	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection,
+			PipeMetricsRecorder recorder) {
 		boolean accepted = false;
 		for (Binding binding : this.bindings) {
 			if (binding.receives(pipeId)) {
-				accepted |= binding.listener().onMessage(message, connection);
+				accepted |= binding.listener().onMessage(message, connection, recorder);
 			}
 		}
 		if (!accepted) {

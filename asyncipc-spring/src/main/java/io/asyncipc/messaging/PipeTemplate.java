@@ -20,6 +20,7 @@ import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.IoThread;
 
@@ -557,6 +558,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	}
 
 	private <T> CompletableFuture<T> notStarted() {
+		this.container.getStatistics().sendFailed(SendFailureReason.NOT_STARTED);
 		return CompletableFuture
 			.failedFuture(new PipeClosedException("pipe '" + this.container.getName() + "' is not started"));
 	}

@@ -31,6 +31,9 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 
 	private IoThread.Timer retry;
 
+	/** Whether the client lost a connection and has not connected again since; I/O thread only. */
+	private boolean lostConnection;
+
 	/**
 	 * Creates a client.
 	 * @param name the pipe name
@@ -95,6 +98,10 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 		}
 		this.backoff.reset();
 		attemptSucceeded();
+		if (this.lostConnection) {
+			this.lostConnection = false;
+			statistics().reconnected();
+		}
 		return true;
 	}
 
@@ -130,6 +137,7 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 		if (!moveTo(EndpointState.RECONNECTING, error)) {
 			return;
 		}
+		this.lostConnection = true;
 		logger.info("Pipe '{}' lost its server ({}); reconnecting", name(), reason);
 		attemptFailed(error);
 		Duration delay = this.backoff.next();
@@ -151,7 +159,10 @@ public abstract class AbstractClientEndpoint extends AbstractPipeEndpoint {
 			return;
 		}
 		logger.info("Pipe '{}' recovers on a new I/O thread {}", name(), thread.name());
-		thread.execute(() -> scheduleRetry(cause));
+		thread.execute(() -> {
+			this.lostConnection = true;
+			scheduleRetry(cause);
+		});
 	}
 
 	@Override

@@ -17,6 +17,8 @@ import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
+import io.asyncipc.transport.PipeStatistics;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,11 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	private final boolean inline;
 
 	private final OutboundBuffer outbound;
+
+	private final PipeStatistics statistics;
+
+	/** What this connection sent and received; counted on the I/O thread. */
+	private final PipeStatistics.Traffic traffic;
 
 	/**
 	 * What a message waiting for its handler takes of the heap beside its payload: the array's
@@ -135,7 +142,10 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		this.budget = options.inboundBudget();
 		this.frameTimeout = options.frameTimeout();
 		this.idleTimeout = options.idleTimeout();
-		this.outbound = new OutboundBuffer(this.id, frameOverhead, this.maxQueuedBytes, this::writabilityChanged);
+		this.statistics = endpoint.statistics();
+		this.traffic = this.statistics.newTraffic(this::queuedBytes);
+		this.outbound = new OutboundBuffer(this.id, frameOverhead, this.maxQueuedBytes, this::writabilityChanged,
+				this.traffic);
 	}
 
 	/**
@@ -178,16 +188,19 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	public CompletableFuture<SendResult> send(byte[] message) {
 		Objects.requireNonNull(message, "message");
 		if (message.length > this.maxMessageSize) {
+			this.statistics.sendFailed(SendFailureReason.TOO_LARGE);
 			return CompletableFuture.failedFuture(new MessageTooLargeException("message of " + message.length
 					+ " bytes is larger than the maximum of " + this.maxMessageSize
 					+ " bytes; raise asyncipc.max-message-size (PipeOptions.maxMessageSize) on both ends"));
 		}
 		if (this.closed.get()) {
+			this.statistics.sendFailed(SendFailureReason.CLOSED);
 			return CompletableFuture.failedFuture(closedException());
 		}
 		long cost = OutboundMessage.cost(message.length);
 		long queued = this.outbound.reserve(cost);
 		if (queued >= 0) {
+			this.statistics.sendFailed(SendFailureReason.QUEUE_FULL);
 			return CompletableFuture.failedFuture(new OutboundQueueFullException("outbound queue of connection "
 					+ this.id + " on pipe '" + pipeName() + "' is full: " + queued + " bytes queued, limit "
 					+ this.maxQueuedBytes + " bytes; the peer reads too slowly, or raise "
@@ -288,6 +301,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 */
 	protected final void deliver(byte[] message) {
 		this.messagesRead++;
+		this.traffic.received(message.length);
 		if (this.inline) {
 			dispatch(() -> this.handler.onMessage(this, message), "message");
 			return;
@@ -525,6 +539,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * Tells the handler that the connection is open. The endpoint lists it from now on.
 	 */
 	protected final void opened() {
+		this.traffic.opened();
 		this.endpoint.added(this);
 		if (!this.idleTimeout.isZero()) {
 			this.idleTimer = ioThread().schedule(this::checkIdleTimeout, this.idleTimeout);
@@ -546,6 +561,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}
 		this.closeReason = reason;
 		this.closeCause = cause;
+		this.traffic.closed();
 		releaseTimersAndPartial();
 		boolean peersFault = reason == DisconnectReason.PROTOCOL_ERROR || reason == DisconnectReason.IO_ERROR
 				|| reason == DisconnectReason.TIMED_OUT;
@@ -589,6 +605,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 */
 	protected final void settleOutbound() {
 		this.outbound.close(this::closedException);
+		this.traffic.done();
 	}
 
 	/**

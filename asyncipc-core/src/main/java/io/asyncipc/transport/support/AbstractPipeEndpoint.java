@@ -24,6 +24,7 @@ import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.PipeStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	private final PipeOptions options;
 
 	private final PipeHandler handler;
+
+	private final PipeStatistics statistics;
 
 	private final Map<String, AbstractPipeConnection> connections = new ConcurrentHashMap<>();
 
@@ -89,6 +92,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 		this.role = role;
 		this.options = options;
 		this.handler = handler;
+		this.statistics = (options.statistics() != null) ? options.statistics() : new PipeStatistics();
 	}
 
 	@Override
@@ -111,6 +115,14 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 
 	PipeHandler handler() {
 		return this.handler;
+	}
+
+	/**
+	 * Returns what this endpoint counts into: the options' statistics, or its own.
+	 * @return the statistics
+	 */
+	public PipeStatistics statistics() {
+		return this.statistics;
 	}
 
 	@Override
@@ -323,6 +335,7 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 	 * @param reason why it was refused
 	 */
 	protected final void rejected(PeerIdentity peer, String reason) {
+		this.statistics.peerRejected();
 		long leftOut = this.warnings.tryAcquire();
 		if (leftOut >= 0) {
 			logger.warn("Pipe '{}' refused peer {}: {}{}", this.name, peer, reason, LogRateLimiter.note(leftOut));

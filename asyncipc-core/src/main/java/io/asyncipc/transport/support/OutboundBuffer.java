@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.asyncipc.transport.PipeStatistics;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 
 /**
@@ -50,6 +52,8 @@ final class OutboundBuffer {
 
 	private final WritabilityListener listener;
 
+	private final PipeStatistics.Traffic traffic;
+
 	private volatile CompletableFuture<Void> drained;
 
 	private volatile boolean anyTaken;
@@ -70,14 +74,17 @@ final class OutboundBuffer {
 	 * prefix
 	 * @param maxQueuedBytes the queue limit; the high watermark is half of it, the low a quarter
 	 * @param listener told when writability changes
+	 * @param traffic counts the messages sent, and the sends that fail
 	 */
-	OutboundBuffer(String connectionId, int frameOverhead, long maxQueuedBytes, WritabilityListener listener) {
+	OutboundBuffer(String connectionId, int frameOverhead, long maxQueuedBytes, WritabilityListener listener,
+			PipeStatistics.Traffic traffic) {
 		this.connectionId = connectionId;
 		this.frameOverhead = frameOverhead;
 		this.maxQueuedBytes = maxQueuedBytes;
 		this.highWatermark = maxQueuedBytes / 2;
 		this.lowWatermark = maxQueuedBytes / 4;
 		this.listener = listener;
+		this.traffic = traffic;
 	}
 
 	/**
@@ -168,8 +175,10 @@ final class OutboundBuffer {
 		List<OutboundMessage> batch;
 		while ((batch = this.completable.poll()) != null) {
 			for (OutboundMessage message : batch) {
+				int length = message.payload().length;
+				this.traffic.sent(length);
 				release(message.cost());
-				message.future().complete(new SendResult(this.connectionId, message.payload().length));
+				message.future().complete(new SendResult(this.connectionId, length));
 			}
 		}
 	}
@@ -234,6 +243,7 @@ final class OutboundBuffer {
 	}
 
 	private void fail(OutboundMessage message, Supplier<? extends Throwable> error) {
+		this.traffic.sendFailed(SendFailureReason.CLOSED);
 		release(message.cost());
 		message.future().completeExceptionally(error.get());
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,8 @@ class OutboundBufferTests {
 
 	private final List<Boolean> told = new ArrayList<>();
 
-	private final OutboundBuffer buffer = new OutboundBuffer("c-1", 4, 1000, this.told::add);
+	private final OutboundBuffer buffer = new OutboundBuffer("c-1", 4, 1000, this.told::add,
+			new PipeStatistics().newTraffic(() -> 0));
 
 	@Test
 	void aMessageCompletesOnlyOnceAllOfItsFrameWasWritten() {
