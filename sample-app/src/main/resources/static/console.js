@@ -144,12 +144,12 @@
 			else if (kind === 'timer') {
 				text = count(value.value);
 				extra = (value.meanMs !== null && value.meanMs !== undefined)
-					? 'mean ' + ms(value.meanMs) + (value.maxMs ? ' \u00b7 max ' + ms(value.maxMs) : '') : '';
+					? 'mean ' + ms(value.meanMs).replace(' ms', '') + (value.maxMs ? ' \u00b7 max ' + ms(value.maxMs) : ' ms') : '';
 			}
 			else {
 				text = (kind === 'bytes') ? bytes(value.value) : count(value.value);
 				if (value.byTag) {
-					extra = Object.entries(value.byTag).map(([k, v]) => k + ' ' + count(v)).join(', ');
+					extra = Object.entries(value.byTag).filter(([, v]) => v > 0).map(([k, v]) => k + ' ' + count(v)).join(', ');
 				}
 			}
 			box.appendChild(el('div', 'value', text));
@@ -198,6 +198,7 @@
 		}
 		lastPid = state.pid;
 		$('#pid').textContent = state.pid;
+		document.body.dataset.stateTime = state.time;
 		document.title = 'AsyncIPC console \u00b7 ' + state.pid;
 		pipes = state.pipes;
 		const ids = new Set(pipes.map((p) => p.id));

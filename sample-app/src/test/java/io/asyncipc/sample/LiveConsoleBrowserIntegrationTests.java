@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -40,14 +42,17 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * It needs Debian's {@code chromium} and {@code chromium-driver} (other paths with
  * {@code -Dasyncipc.chromium=...} and {@code -Dasyncipc.chromedriver=...}). Without them it is
  * skipped, unless {@code ASYNCIPC_REQUIRE_BROWSER=1} (as in CI), where it fails. Its
- * screenshots go to {@code target/console-screenshots/}, and also to the folder that
- * {@code -Dasyncipc.screenshots=...} names, such as {@code ../docs/images}.
+ * screenshots go to {@code target/console-screenshots/}, and those that the README shows also
+ * to the folder that {@code -Dasyncipc.screenshots=...} names: {@code ../docs/images}, as the
+ * test runs in {@code sample-app}.
  */
 class LiveConsoleBrowserIntegrationTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+	private static final Duration TIMEOUT = Duration.ofSeconds(45);
 
 	private static final Path TARGET = Paths.get("target");
+
+	private static final String DASH = "\u2013";
 
 	private final String pipeName = "console-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -123,7 +128,9 @@ class LiveConsoleBrowserIntegrationTests {
 		assertThat(this.browser.findElement(By.cssSelector(".connections tbody tr .since")).getText())
 			.matches("\\d+(s|m \\d+s)");
 
-		// Client to server, with markup in it: the server's page shows it as text.
+		// Client to server, with markup in it: the server's page shows it as text, and counts it.
+		await("the server's page shows its meters", (d) -> !meter(d, "asyncipc.messages.received").equals(DASH));
+		long receivedBefore = Long.parseLong(meter(this.browser, "asyncipc.messages.received"));
 		String fromClient = "hello <b>server</b> " + UUID.randomUUID();
 		this.browser.switchTo().window(clientPage);
 		send(fromClient, "*");
@@ -135,14 +142,25 @@ class LiveConsoleBrowserIntegrationTests {
 		assertThat(arrived.findElement(By.cssSelector(".connection")).getText()).isEqualTo(connectionId);
 		assertThat(arrived.findElements(By.tagName("b"))).as("the payload's markup is shown, not rendered").isEmpty();
 
+		// One more, so that the count cannot be the envelope's handshake (a message of the
+		// transport too) that arrived after the count was read.
+		String another = "and another " + UUID.randomUUID();
+		this.browser.switchTo().window(clientPage);
+		send(another, "*");
+		this.browser.switchTo().window(serverPage);
+		await("the server's page counts the messages received, on its one connection",
+				(d) -> eventRow(d, "in", another) != null
+						&& Long.parseLong(meter(d, "asyncipc.messages.received")) >= receivedBefore + 2
+						&& meter(d, "asyncipc.connections").equals("1"));
+
 		// Server to that one client.
 		String fromServer = "hello client " + UUID.randomUUID();
 		send(fromServer, connectionId);
 		await("the server's page shows its message going out", (d) -> eventRow(d, "out", fromServer) != null);
-		screenshot("console-server");
+		screenshot("console-server", true);
 		this.browser.switchTo().window(clientPage);
 		await("the client's page shows the server's message arriving", (d) -> eventRow(d, "in", fromServer) != null);
-		screenshot("console-client");
+		screenshot("console-client", false);
 
 		// The server goes away: the client's page shows the disconnect and the pipe down.
 		this.server.stop(TIMEOUT);
@@ -155,7 +173,9 @@ class LiveConsoleBrowserIntegrationTests {
 		await("the client's page shows the reconnect to the new server",
 				(d) -> count(d, "connected") == 2 && state(d).equals("CONNECTED")
 						&& connectionPids(d).equals(List.of(this.restartedServer.pid())));
-		screenshot("console-client-reconnected");
+		await("the client's page counts the reconnect", (d) -> !meter(d, "asyncipc.reconnects").equals(DASH)
+				&& Integer.parseInt(meter(d, "asyncipc.reconnects")) >= 1);
+		screenshot("console-client-reconnected", true);
 		String again = "back again " + UUID.randomUUID();
 		send(again, "*");
 		this.browser.switchTo().window(serverPage);
@@ -164,13 +184,20 @@ class LiveConsoleBrowserIntegrationTests {
 				(d) -> eventRow(d, "in", again) != null);
 	}
 
-	private void await(String what, Function<WebDriver, Boolean> condition) {
-		new WebDriverWait(this.browser, TIMEOUT).withMessage(what)
-			.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-			.until(condition);
+	private void await(String what, Function<WebDriver, Boolean> condition) throws Exception {
+		try {
+			new WebDriverWait(this.browser, TIMEOUT).withMessage(what)
+				.ignoring(StaleElementReferenceException.class)
+				.until(condition);
+		}
+		catch (TimeoutException ex) {
+			Files.write(Files.createDirectories(TARGET.resolve("console-screenshots")).resolve("failed.png"),
+					((TakesScreenshot) this.browser).getScreenshotAs(OutputType.BYTES));
+			throw ex;
+		}
 	}
 
-	private void send(String text, String target) {
+	private void send(String text, String target) throws Exception {
 		new Select(this.browser.findElement(By.id("send-target"))).selectByValue(target);
 		WebElement input = this.browser.findElement(By.id("send-text"));
 		input.sendKeys(text);
@@ -202,16 +229,29 @@ class LiveConsoleBrowserIntegrationTests {
 			.orElse(null);
 	}
 
+	private static String meter(WebDriver page, String name) {
+		return page.findElement(By.cssSelector(".pipe[data-pipe='default'] [data-meter='" + name + "'] .value"))
+			.getText();
+	}
+
 	private static int count(WebDriver page, String type) {
 		return page.findElements(By.cssSelector("#events tr[data-type='" + type + "']")).size();
 	}
 
-	private void screenshot(String name) throws Exception {
+	/**
+	 * Saves what the page shows under {@code target/console-screenshots}, and where the README
+	 * shows it also in the folder of {@code -Dasyncipc.screenshots}.
+	 */
+	private void screenshot(String name, boolean inReadme) throws Exception {
+		// The meters as they are now, not as the last push before the events showed them.
+		String shown = this.browser.findElement(By.tagName("body")).getAttribute("data-state-time");
+		await("the page gets a fresh state",
+				(d) -> !String.valueOf(shown).equals(d.findElement(By.tagName("body")).getAttribute("data-state-time")));
 		byte[] png = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.BYTES);
 		Path dir = Files.createDirectories(TARGET.resolve("console-screenshots"));
 		Files.write(dir.resolve(name + ".png"), png);
 		String published = System.getProperty("asyncipc.screenshots");
-		if (published != null && !published.isBlank()) {
+		if (inReadme && published != null && !published.isBlank()) {
 			Path to = Files.createDirectories(Paths.get(published));
 			Files.copy(dir.resolve(name + ".png"), to.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 		}

@@ -88,7 +88,7 @@ final class SampleProcess implements AutoCloseable {
 	 * @return the port
 	 */
 	int port() throws Exception {
-		return this.port.get(60, TimeUnit.SECONDS);
+		return this.port.get(120, TimeUnit.SECONDS);
 	}
 
 	/**
