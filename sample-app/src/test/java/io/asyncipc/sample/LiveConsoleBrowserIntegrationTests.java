@@ -229,6 +229,10 @@ class LiveConsoleBrowserIntegrationTests {
 			.orElse(null);
 	}
 
+	private static String stateTime(WebDriver page) {
+		return String.valueOf(page.findElement(By.tagName("body")).getAttribute("data-state-time"));
+	}
+
 	private static String meter(WebDriver page, String name) {
 		return page.findElement(By.cssSelector(".pipe[data-pipe='default'] [data-meter='" + name + "'] .value"))
 			.getText();
@@ -244,9 +248,8 @@ class LiveConsoleBrowserIntegrationTests {
 	 */
 	private void screenshot(String name, boolean inReadme) throws Exception {
 		// The meters as they are now, not as the last push before the events showed them.
-		String shown = this.browser.findElement(By.tagName("body")).getAttribute("data-state-time");
-		await("the page gets a fresh state",
-				(d) -> !String.valueOf(shown).equals(d.findElement(By.tagName("body")).getAttribute("data-state-time")));
+		String shown = stateTime(this.browser);
+		await("the page gets a fresh state", (d) -> !shown.equals(stateTime(d)));
 		byte[] png = ((TakesScreenshot) this.browser).getScreenshotAs(OutputType.BYTES);
 		Path dir = Files.createDirectories(TARGET.resolve("console-screenshots"));
 		Files.write(dir.resolve(name + ".png"), png);

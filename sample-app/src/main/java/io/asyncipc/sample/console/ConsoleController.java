@@ -53,7 +53,7 @@ public class ConsoleController {
 	@PostMapping("/console/send")
 	CompletableFuture<ResponseEntity<Object>> send(@RequestBody SendRequest request) {
 		if (request.text() == null) {
-			return CompletableFuture.completedFuture(ResponseEntity.badRequest().body(Map.of("error", "no text to send")));
+			return badRequest("no text to send");
 		}
 		String pipe = (request.pipe() != null) ? request.pipe() : "default";
 		String connection = (request.connection() != null && !request.connection().isEmpty()) ? request.connection()
@@ -63,7 +63,7 @@ public class ConsoleController {
 			sending = this.sender.send(pipe, connection, request.text());
 		}
 		catch (IllegalArgumentException ex) {
-			return CompletableFuture.completedFuture(ResponseEntity.badRequest().body(Map.of("error", ex.getMessage())));
+			return badRequest(ex.getMessage());
 		}
 		return sending.handle((outcome, error) -> {
 			if (error == null) {
@@ -74,6 +74,10 @@ public class ConsoleController {
 					: HttpStatus.INTERNAL_SERVER_ERROR;
 			return ResponseEntity.status(status).body(Map.of("error", String.valueOf(cause.getMessage())));
 		});
+	}
+
+	private static CompletableFuture<ResponseEntity<Object>> badRequest(String error) {
+		return CompletableFuture.completedFuture(ResponseEntity.badRequest().body(Map.of("error", error)));
 	}
 
 	/**
