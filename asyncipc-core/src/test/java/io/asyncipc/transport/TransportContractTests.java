@@ -114,6 +114,43 @@ public abstract class TransportContractTests extends EndpointsFixture {
 	}
 
 	@Test
+	void statisticsCountEveryMessageAndItsBytesOnBothEndsWithoutTheFraming() throws Exception {
+		PipeStatistics serverStatistics = new PipeStatistics();
+		PipeStatistics clientStatistics = new PipeStatistics();
+		server(PipeOptions.builder().statistics(serverStatistics).build(), new RecordingHandler().echoing());
+		RecordingHandler clientHandler = new RecordingHandler();
+		PipeEndpoint client = client(PipeOptions.builder()
+			.statistics(clientStatistics)
+			.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+			.build(), clientHandler);
+		PipeConnection connection = awaitConnection(clientHandler);
+		// Empty, small, and larger than a Windows read buffer, so that it arrives in chunks.
+		int[] sizes = { 0, 1, 100, 200_000 };
+		long bytes = Arrays.stream(sizes).sum();
+		for (int size : sizes) {
+			connection.send(new byte[size]).get(10, TimeUnit.SECONDS);
+		}
+		await().atMost(10, TimeUnit.SECONDS)
+			.until(() -> clientHandler.messageCount() == sizes.length && serverStatistics.messagesSent() == sizes.length);
+		assertThat(clientStatistics.messagesSent()).isEqualTo(sizes.length);
+		assertThat(clientStatistics.bytesSent()).isEqualTo(bytes);
+		assertThat(serverStatistics.messagesReceived()).isEqualTo(sizes.length);
+		assertThat(serverStatistics.bytesReceived()).isEqualTo(bytes);
+		assertThat(serverStatistics.bytesSent()).isEqualTo(bytes);
+		assertThat(clientStatistics.messagesReceived()).isEqualTo(sizes.length);
+		assertThat(clientStatistics.bytesReceived()).isEqualTo(bytes);
+		assertThat(serverStatistics.connections()).isOne();
+		assertThat(clientStatistics.connections()).isOne();
+		client.close();
+		assertThat(clientStatistics.connections()).isZero();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> serverStatistics.connections() == 0);
+		// What a closed connection counted stays in the totals.
+		assertThat(serverStatistics.bytesReceived()).isEqualTo(bytes);
+		assertThat(clientStatistics.bytesSent()).isEqualTo(bytes);
+		assertThat(serverStatistics.queuedBytes()).isZero();
+	}
+
+	@Test
 	void sendAboveTheMaximumFailsItsFutureAndTheConnectionStaysUp() throws Exception {
 		PipeOptions options = PipeOptions.builder().maxMessageSize(100).build();
 		RecordingHandler serverHandler = new RecordingHandler();
