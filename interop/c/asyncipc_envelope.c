@@ -139,26 +139,187 @@ int aipc_starts_with_magic(const uint8_t *message, size_t length) {
     return message != NULL && length >= 4 && memcmp(message, MAGIC, 4) == 0;
 }
 
-int aipc_check_hello(const uint8_t *message, size_t length, size_t *error_offset) {
-    struct reader r = { message, length, 0, 0 };
-    uint32_t flags;
-    int status = message == NULL ? AIPC_ERR_ARGUMENT : read_prefix(&r, KIND_HELLO);
-    if (status == AIPC_OK && (status = read_uint(&r, 1, length, &flags)) == AIPC_OK) {
-        if (flags != 0) {
-            status = fail(&r, AIPC_ERR_FLAGS, 6);
+/*
+ * Reads count keys and values, as an envelope's headers and a hello's parameters are laid out, up to end:
+ * each key non-empty and once. Into entries if it is not NULL (it holds capacity); without an array, a key
+ * is compared with those before it in the message itself.
+ */
+static int read_entries(struct reader *r, size_t end, struct aipc_header *entries, size_t capacity,
+                        size_t *count_out) {
+    uint32_t count;
+    size_t count_at = r->offset;
+    int status = read_uint(r, 2, end, &count);
+    if (status != AIPC_OK) {
+        return status;
+    }
+    if ((size_t) count * MIN_HEADER_ENTRY_SIZE > end - r->offset) {
+        return fail(r, AIPC_ERR_FIELD_LENGTH, count_at);
+    }
+    if (entries != NULL && count > capacity) {
+        return fail(r, AIPC_ERR_CAPACITY, count_at);
+    }
+    size_t first = r->offset;
+    for (uint32_t i = 0; i < count; i++) {
+        struct aipc_header entry;
+        size_t key_at = r->offset;
+        if ((status = read_string(r, AIPC_MAX_HEADER_KEY_LENGTH, end, &entry.key)) != AIPC_OK) {
+            return status;
         }
-        else if (length != AIPC_HELLO_SIZE) {
-            status = fail(&r, AIPC_ERR_UNUSED_BYTES, AIPC_HELLO_SIZE);
+        if (entry.key.length == 0) {
+            return fail(r, AIPC_ERR_HEADER_KEY, key_at);
+        }
+        if (entries != NULL) {
+            for (uint32_t j = 0; j < i; j++) {
+                if (same(entries[j].key, entry.key)) {
+                    return fail(r, AIPC_ERR_HEADER_KEY, key_at);
+                }
+            }
+        }
+        else {
+            /* The entries before this one were read already, so their lengths are known to be in bounds. */
+            for (size_t at = first; at < key_at;) {
+                struct aipc_bytes key = { r->message + at + 2, ((size_t) r->message[at] << 8) | r->message[at + 1] };
+                at += 2 + key.length;
+                size_t value_length = ((size_t) r->message[at] << 8) | r->message[at + 1];
+                at += 2 + value_length;
+                if (same(key, entry.key)) {
+                    return fail(r, AIPC_ERR_HEADER_KEY, key_at);
+                }
+            }
+        }
+        if ((status = read_string(r, AIPC_MAX_HEADER_VALUE_LENGTH, end, &entry.value)) != AIPC_OK) {
+            return status;
+        }
+        if (entries != NULL) {
+            entries[i] = entry;
+        }
+        *count_out = i + 1;
+    }
+    return AIPC_OK;
+}
+
+static int all_digits(struct aipc_bytes s, size_t max) {
+    if (s.length == 0 || s.length > max) {
+        return 0;
+    }
+    for (size_t i = 0; i < s.length; i++) {
+        if (s.data[i] < '0' || s.data[i] > '9') {
+            return 0;
         }
     }
+    return 1;
+}
+
+static int connection_id_valid(struct aipc_bytes s) {
+    if (s.length == 0 || s.length > AIPC_MAX_CONNECTION_ID_LENGTH) {
+        return 0;
+    }
+    for (size_t i = 0; i < s.length; i++) {
+        uint8_t c = s.data[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+              || c == ':' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The known parameters of version 1, found in the message's entries from offset first (already checked). */
+static int read_known_parameters(struct reader *r, size_t first, size_t count, struct aipc_hello *out) {
+    struct aipc_bytes size_key = aipc_string(AIPC_MAX_MESSAGE_SIZE_PARAMETER);
+    struct aipc_bytes id_key = aipc_string(AIPC_CONNECTION_ID_PARAMETER);
+    size_t at = first + 2;
+    for (size_t i = 0; i < count; i++) {
+        struct aipc_bytes key = { r->message + at + 2, ((size_t) r->message[at] << 8) | r->message[at + 1] };
+        at += 2 + key.length;
+        struct aipc_bytes value = { r->message + at + 2, ((size_t) r->message[at] << 8) | r->message[at + 1] };
+        at += 2 + value.length;
+        if (same(key, size_key)) {
+            uint64_t size = 0;
+            if (!all_digits(value, 18)) {
+                return fail(r, AIPC_ERR_PARAMETER, AIPC_HELLO_SIZE);
+            }
+            for (size_t k = 0; k < value.length; k++) {
+                size = size * 10 + (uint64_t) (value.data[k] - '0');
+            }
+            if (size == 0) {
+                return fail(r, AIPC_ERR_PARAMETER, AIPC_HELLO_SIZE);
+            }
+            if (out != NULL) {
+                out->max_message_size = size;
+            }
+        }
+        else if (same(key, id_key)) {
+            if (!connection_id_valid(value)) {
+                return fail(r, AIPC_ERR_PARAMETER, AIPC_HELLO_SIZE);
+            }
+            if (out != NULL) {
+                out->connection_id = value;
+            }
+        }
+    }
+    return AIPC_OK;
+}
+
+static int decode_hello(struct reader *r, size_t max_header_size, struct aipc_hello *out) {
+    uint32_t flags;
+    int status = read_prefix(r, KIND_HELLO);
+    if (status != AIPC_OK || (status = read_uint(r, 1, r->length, &flags)) != AIPC_OK) {
+        return status;
+    }
+    if (flags & ~AIPC_HELLO_FLAG_PARAMETERS) {
+        return fail(r, AIPC_ERR_FLAGS, 6);
+    }
+    if (!(flags & AIPC_HELLO_FLAG_PARAMETERS)) {
+        return r->length == AIPC_HELLO_SIZE ? AIPC_OK : fail(r, AIPC_ERR_UNUSED_BYTES, AIPC_HELLO_SIZE);
+    }
+    if (r->length - r->offset > max_header_size) {
+        return fail(r, AIPC_ERR_HEADER_SECTION, AIPC_HELLO_SIZE);
+    }
+    size_t count = 0;
+    status = read_entries(r, r->length, out != NULL ? out->parameters : NULL,
+                          out != NULL ? out->parameter_capacity : 0, &count);
+    if (status != AIPC_OK) {
+        return status;
+    }
+    if (count == 0) {
+        return fail(r, AIPC_ERR_FLAGS, 6); /* the parameters flag, and no parameters */
+    }
+    if (r->offset != r->length) {
+        return fail(r, AIPC_ERR_UNUSED_BYTES, r->offset);
+    }
+    if (out != NULL) {
+        out->parameter_count = count;
+    }
+    return read_known_parameters(r, AIPC_HELLO_SIZE, count, out);
+}
+
+int aipc_decode_hello(const uint8_t *message, size_t length, size_t max_header_size, struct aipc_hello *out,
+                      size_t *error_offset) {
+    if (message == NULL) {
+        return AIPC_ERR_ARGUMENT;
+    }
+    if (out != NULL) {
+        out->parameter_count = 0;
+        out->max_message_size = 0;
+        out->connection_id.data = NULL;
+        out->connection_id.length = 0;
+    }
+    struct reader r = { message, length, 0, 0 };
+    int status = decode_hello(&r, max_header_size, out);
     if (status != AIPC_OK && error_offset != NULL) {
         *error_offset = r.error_offset;
     }
     return status;
 }
 
+int aipc_check_hello(const uint8_t *message, size_t length, size_t *error_offset) {
+    return aipc_decode_hello(message, length, AIPC_DEFAULT_MAX_HEADER_SIZE, NULL, error_offset);
+}
+
 static int decode(struct reader *r, size_t max_header_size, struct aipc_envelope *out) {
-    uint32_t flags, section, count;
+    struct aipc_header no_header; /* an array of none, for a caller that gives no array */
+    uint32_t flags, section;
     int status = read_prefix(r, KIND_MESSAGE);
     if (status != AIPC_OK || (status = read_uint(r, 1, r->length, &flags)) != AIPC_OK) {
         return status;
@@ -180,34 +341,9 @@ static int decode(struct reader *r, size_t max_header_size, struct aipc_envelope
             || (status = read_string(r, AIPC_MAX_CORRELATION_ID_LENGTH, end, &out->correlation_id)) != AIPC_OK) {
         return status;
     }
-    size_t count_at = r->offset;
-    if ((status = read_uint(r, 2, end, &count)) != AIPC_OK) {
+    if ((status = read_entries(r, end, out->headers != NULL ? out->headers : &no_header,
+                               out->headers != NULL ? out->header_capacity : 0, &out->header_count)) != AIPC_OK) {
         return status;
-    }
-    if ((size_t) count * MIN_HEADER_ENTRY_SIZE > end - r->offset) {
-        return fail(r, AIPC_ERR_FIELD_LENGTH, count_at);
-    }
-    if (count > out->header_capacity || (count > 0 && out->headers == NULL)) {
-        return fail(r, AIPC_ERR_CAPACITY, count_at);
-    }
-    for (uint32_t i = 0; i < count; i++) {
-        struct aipc_header *header = &out->headers[i];
-        size_t key_at = r->offset;
-        if ((status = read_string(r, AIPC_MAX_HEADER_KEY_LENGTH, end, &header->key)) != AIPC_OK) {
-            return status;
-        }
-        if (header->key.length == 0) {
-            return fail(r, AIPC_ERR_HEADER_KEY, key_at);
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            if (same(out->headers[j].key, header->key)) {
-                return fail(r, AIPC_ERR_HEADER_KEY, key_at);
-            }
-        }
-        if ((status = read_string(r, AIPC_MAX_HEADER_VALUE_LENGTH, end, &header->value)) != AIPC_OK) {
-            return status;
-        }
-        out->header_count = i + 1;
     }
     if (r->offset != end) {
         return fail(r, AIPC_ERR_UNUSED_BYTES, r->offset);
@@ -330,6 +466,53 @@ int aipc_encode(const struct aipc_envelope *e, size_t max_header_size, uint8_t *
     return AIPC_OK;
 }
 
+int aipc_encode_hello(const struct aipc_header *parameters, size_t count, size_t max_header_size, uint8_t *buffer,
+                      size_t capacity, size_t *written) {
+    if (buffer == NULL || written == NULL || (count > 0 && parameters == NULL)) {
+        return AIPC_ERR_ARGUMENT;
+    }
+    if (count > AIPC_MAX_HEADER_COUNT) {
+        return AIPC_ERR_FIELD_LENGTH;
+    }
+    size_t size = count == 0 ? 0 : 2;
+    for (size_t i = 0; i < count; i++) {
+        const struct aipc_header *p = &parameters[i];
+        if (p->key.length > AIPC_MAX_HEADER_KEY_LENGTH || p->value.length > AIPC_MAX_HEADER_VALUE_LENGTH) {
+            return AIPC_ERR_FIELD_LENGTH;
+        }
+        if (p->key.length == 0) {
+            return AIPC_ERR_HEADER_KEY;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (same(parameters[j].key, p->key)) {
+                return AIPC_ERR_HEADER_KEY;
+            }
+        }
+        if (!valid_string(p->key) || !valid_string(p->value)) {
+            return AIPC_ERR_UTF8;
+        }
+        size += 4 + p->key.length + p->value.length;
+    }
+    if (size > max_header_size) {
+        return AIPC_ERR_HEADER_SECTION;
+    }
+    if (capacity < AIPC_HELLO_SIZE + size) {
+        return AIPC_ERR_CAPACITY;
+    }
+    memcpy(buffer, AIPC_HELLO, AIPC_HELLO_SIZE);
+    uint8_t *p = buffer + AIPC_HELLO_SIZE;
+    if (count > 0) {
+        buffer[AIPC_HELLO_SIZE - 1] = AIPC_HELLO_FLAG_PARAMETERS;
+        p = put_uint(p, (uint32_t) count, 2);
+        for (size_t i = 0; i < count; i++) {
+            p = put_string(p, parameters[i].key);
+            p = put_string(p, parameters[i].value);
+        }
+    }
+    *written = AIPC_HELLO_SIZE + size;
+    return AIPC_OK;
+}
+
 const char *aipc_strerror(int status) {
     switch (status) {
     case AIPC_OK: return "no error";
@@ -338,15 +521,19 @@ const char *aipc_strerror(int status) {
                                 "raw format)";
     case AIPC_ERR_VERSION: return "envelope version not supported: this side speaks version 1";
     case AIPC_ERR_KIND: return "unexpected envelope kind (1 is a message, 2 a hello)";
-    case AIPC_ERR_FLAGS: return "reserved envelope flag bits are set";
+    case AIPC_ERR_FLAGS: return "reserved envelope flag bits are set, or a hello's parameters flag without "
+                                "parameters";
     case AIPC_ERR_HEADER_SECTION: return "envelope header section length under 8, over the maximum, or past the end "
-                                         "of the message";
+                                         "of the message (or hello parameters over the maximum header size)";
     case AIPC_ERR_FIELD_LENGTH: return "envelope field over its limit, or past the end of the header section";
     case AIPC_ERR_UTF8: return "envelope string is not valid UTF-8";
-    case AIPC_ERR_HEADER_KEY: return "envelope header key empty or repeated";
+    case AIPC_ERR_HEADER_KEY: return "envelope header key (or hello parameter key) empty or repeated";
     case AIPC_ERR_UNUSED_BYTES: return "unused bytes after the last field";
     case AIPC_ERR_CAPACITY: return "more headers than the array holds, or an output buffer too small";
     case AIPC_ERR_ARGUMENT: return "bad argument";
+    case AIPC_ERR_PARAMETER: return "a hello parameter with a value that cannot be read (max-message-size: 1 to 18 "
+                                    "decimal digits, not 0; connection-id: 1 to 64 letters, digits, '.', '_', ':' "
+                                    "or '-')";
     default: return "unknown status";
     }
 }

@@ -24,6 +24,10 @@ extern "C" {
 #define AIPC_FLAG_REPLY 0x01u
 #define AIPC_FLAG_ERROR 0x02u
 #define AIPC_HELLO_SIZE 7
+#define AIPC_HELLO_FLAG_PARAMETERS 0x01u
+#define AIPC_MAX_MESSAGE_SIZE_PARAMETER "max-message-size"
+#define AIPC_CONNECTION_ID_PARAMETER "connection-id"
+#define AIPC_MAX_CONNECTION_ID_LENGTH 64u
 #define AIPC_PREFIX_SIZE 11
 #define AIPC_DEFAULT_MAX_HEADER_SIZE (64u * 1024u)
 #define AIPC_MIN_HEADER_SIZE 8u
@@ -48,7 +52,8 @@ enum aipc_status {
     AIPC_ERR_HEADER_KEY = -9,    /* an empty or repeated header key */
     AIPC_ERR_UNUSED_BYTES = -10, /* bytes left in the header section after its fields */
     AIPC_ERR_CAPACITY = -11,     /* more headers than the caller's array holds, or an output buffer too small */
-    AIPC_ERR_ARGUMENT = -12      /* a null pointer, or a value the encoder cannot send */
+    AIPC_ERR_ARGUMENT = -12,     /* a null pointer, or a value the encoder cannot send */
+    AIPC_ERR_PARAMETER = -13     /* a hello parameter this version knows, with a value it cannot read */
 };
 
 /* Bytes in a message or in the caller's memory: not NUL-terminated. An absent string has length 0. */
@@ -73,14 +78,51 @@ struct aipc_envelope {
     struct aipc_bytes payload;          /* binary-safe, possibly empty */
 };
 
-/* The hello of version 1, 89 41 49 50 01 02 00: an envelope peer's first message on a connection. */
+/*
+ * The hello of version 1 without parameters, 89 41 49 50 01 02 00: an envelope peer's first message on a
+ * connection, and a server's answer to a client's hello without parameters.
+ */
 extern const uint8_t AIPC_HELLO[AIPC_HELLO_SIZE];
+
+/*
+ * What a hello said. The parameters of version 1 are read into max_message_size (0 if the peer did not say:
+ * it accepts what AsyncIPC's default does, or more) and connection_id (the server's id of the connection,
+ * length 0 if none; it points into the message). Others are ignored, unless the caller gives an array:
+ * parameters, with room for parameter_capacity entries, gets all of them, keys and values pointing into the
+ * message. parameter_count is how many the hello had, 0 for the 7-byte hello.
+ */
+struct aipc_hello {
+    struct aipc_header *parameters;
+    size_t parameter_capacity;
+    size_t parameter_count;
+    uint64_t max_message_size;
+    struct aipc_bytes connection_id;
+};
 
 /* Whether a message starts with the magic, so that it is meant as an envelope or hello (of any version). */
 int aipc_starts_with_magic(const uint8_t *message, size_t length);
 
-/* AIPC_OK if the message is exactly the hello of version 1, else why not. */
+/*
+ * Decodes a hello of version 1, with or without parameters, as strictly as AsyncIPC's codec: the parameters
+ * (flag bit 0) are a 2-byte count of at least 1, then keys and values laid out as an envelope's headers,
+ * each key once, at most max_header_size bytes in all. max-message-size must be 1 to 18 decimal digits, not
+ * 0, and connection-id 1 to 64 letters, digits, '.', '_', ':' or '-' (else AIPC_ERR_PARAMETER). out may be
+ * NULL; with an array in out->parameters, a hello of more parameters than it holds is AIPC_ERR_CAPACITY.
+ */
+int aipc_decode_hello(const uint8_t *message, size_t length, size_t max_header_size, struct aipc_hello *out,
+                      size_t *error_offset);
+
+/* AIPC_OK if the message is a hello of version 1 (aipc_decode_hello with the default limit), else why not. */
 int aipc_check_hello(const uint8_t *message, size_t length, size_t *error_offset);
+
+/*
+ * Encodes a hello into buffer, which holds capacity bytes; *written gets the size. Without parameters
+ * (count 0) it is AIPC_HELLO; else the parameters flag and the parameters, such as
+ * { aipc_string(AIPC_MAX_MESSAGE_SIZE_PARAMETER), aipc_string("16777216") }. Keys must be non-empty and
+ * unique, strings UTF-8, and the parameters within max_header_size.
+ */
+int aipc_encode_hello(const struct aipc_header *parameters, size_t count, size_t max_header_size, uint8_t *buffer,
+                      size_t capacity, size_t *written);
 
 /*
  * Decodes one transport message. On AIPC_OK, out's strings, headers and payload point into message (which

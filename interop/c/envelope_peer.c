@@ -4,18 +4,24 @@
  * bytes), on Windows over a message-mode named pipe (each message one pipe message). It behaves like
  * interop/python/peer.py, with "c" in place of "python":
  *
- *   envelope_peer --role server --format envelope|raw WHERE [--fail-on TEXT]
+ *   envelope_peer --role server --format envelope|raw WHERE [--fail-on TEXT] [--max-message-size BYTES]
  *       Serves any number of clients, one thread each. An envelope server tells each client's format by
- *       its first message (the hello, answered with its own, or a raw message); a raw server reads all as
- *       raw. Prints "ready", then one line per message, and answers each with "c got: <payload>": on an
+ *       its first message (a hello, answered with its own, or a raw message); a hello with parameters is
+ *       answered with this server's max-message-size (it gives no connection-id, which a server may omit).
+ *       A raw server reads all as raw. Prints "ready", then one line per message, and answers each with "c got: <payload>": on an
  *       envelope connection with the content type text/plain and the header peer=c, as a reply (the reply
  *       flag and the request's correlation id) if it has a correlation id, and with the error flag and
  *       "c peer refused: <payload>" if the payload is the --fail-on text.
  *   envelope_peer --role client --format envelope|raw WHERE [--type-id T] [--content-type C]
- *                 [--header KEY=VALUE ...] [--request | --answers N]
- *       Connects (an envelope client sends the hello and waits a second for the server's), prints
- *       "connected", sends each line of standard input as one message, and prints the reply to it with
- *       --request (or the remote error), else the next N messages (1 by default).
+ *                 [--header KEY=VALUE ...] [--request | --answers N] [--max-message-size BYTES]
+ *       Connects (an envelope client sends the hello with its max-message-size and waits a second for the
+ *       server's, with parameters or without), prints "connected" with what the server's hello said
+ *       (max-message-size=, connection=), sends each line of standard input as one message, and prints the
+ *       reply to it with --request (or the remote error), else the next N messages (1 by default). A line
+ *       larger than the server accepts is not sent: it prints "not-sent" with the limit and the reason.
+ *
+ * --max-message-size is the largest message this peer accepts (16 MiB by default): it says so in its
+ * hello, and closes a connection that sends more.
  *
  * WHERE is --socket PATH on Linux and --name NAME (the pipe \\.\pipe\NAME) on Windows. Each printed message
  * is one line of tab-separated fields: event, format, type, content, correlation, flags, headers (k=v;k=v),
@@ -36,12 +42,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_MESSAGE_SIZE (16L * 1024 * 1024)
+#define DEFAULT_MAX_MESSAGE_SIZE (16L * 1024 * 1024)
 #define MAX_HEADERS 64
 #define HELLO_TIMEOUT_MS 1000
 #define ANSWER_TIMEOUT_MS 10000
 
 enum { RECEIVED_CLOSED = -1, RECEIVED_TIMEOUT = -2, RECEIVED_ERROR = -3 };
+
+/* The largest message this peer accepts, and says so in its hello (--max-message-size). */
+static long max_message_size = DEFAULT_MAX_MESSAGE_SIZE;
 
 static void die(const char *format, ...) {
     va_list args;
@@ -105,7 +114,7 @@ static long receive_message(connection *c, uint8_t **buffer, size_t *capacity, i
     size_t total = 0;
     for (;;) {
         if (*capacity - total < 4096) {
-            if (*capacity >= (size_t) MAX_MESSAGE_SIZE + 4096) {
+            if (*capacity >= (size_t) max_message_size + 4096) {
                 return RECEIVED_ERROR;
             }
             *capacity *= 2;
@@ -124,7 +133,7 @@ static long receive_message(connection *c, uint8_t **buffer, size_t *capacity, i
             return status;
         }
         total += got;
-        if (total > (size_t) MAX_MESSAGE_SIZE) {
+        if (total > (size_t) max_message_size) {
             return RECEIVED_ERROR;
         }
         if (!more) {
@@ -331,7 +340,7 @@ static long receive_message(connection *c, uint8_t **buffer, size_t *capacity, i
     }
     int32_t length = (int32_t) (((uint32_t) header[0] << 24) | ((uint32_t) header[1] << 16)
                                 | ((uint32_t) header[2] << 8) | header[3]);
-    if (length < 0 || length > MAX_MESSAGE_SIZE) {
+    if (length < 0 || length > max_message_size) {
         return RECEIVED_ERROR;
     }
     if ((size_t) length > *capacity) {
@@ -495,12 +504,27 @@ static void describe(const char *event, int envelope, const struct aipc_envelope
     free(line);
 }
 
-/* Sends one message: an envelope of m, or on a raw connection its payload alone. */
-static int send_envelope(connection *c, int envelope, const struct aipc_envelope *m) {
+enum { SEND_TOO_LARGE = -2 };
+
+/*
+ * Sends one message: an envelope of m, or on a raw connection its payload alone. A message larger than
+ * peer_limit, what the peer's hello said it accepts (0: it did not say), is not sent: SEND_TOO_LARGE, and
+ * the reason in too_large (if not NULL), before anything is written.
+ */
+static int send_envelope(connection *c, int envelope, const struct aipc_envelope *m, uint64_t peer_limit,
+                         char *too_large, size_t too_large_size) {
     if (!envelope) {
         return send_message(c, m->payload.data, m->payload.length);
     }
     size_t size = aipc_encoded_size(m);
+    if (peer_limit != 0 && size > peer_limit) {
+        if (too_large != NULL) {
+            snprintf(too_large, too_large_size, "message of %lu bytes is larger than the maximum of %llu bytes that "
+                     "the peer accepts, as its hello said (its max-message-size); the message was not sent",
+                     (unsigned long) size, (unsigned long long) peer_limit);
+        }
+        return SEND_TOO_LARGE;
+    }
     uint8_t *bytes = malloc(size ? size : 1);
     size_t written;
     int status = aipc_encode(m, AIPC_DEFAULT_MAX_HEADER_SIZE, bytes, size, &written);
@@ -536,7 +560,7 @@ static int read_envelope(int envelope, const uint8_t *bytes, long length, struct
     return 0;
 }
 
-static void answer(connection *c, int envelope, const struct aipc_envelope *request) {
+static void answer(connection *c, int envelope, const struct aipc_envelope *request, uint64_t peer_limit) {
     size_t size = request->payload.length + 32;
     char *text = malloc(size);
     int refuse = envelope && options.fail_on != NULL && request->correlation_id.length > 0
@@ -557,8 +581,27 @@ static void answer(connection *c, int envelope, const struct aipc_envelope *requ
         reply.correlation_id = request->correlation_id;
         reply.flags = AIPC_FLAG_REPLY | (refuse ? AIPC_FLAG_ERROR : 0);
     }
-    send_envelope(c, envelope, &reply);
+    char reason[256];
+    if (send_envelope(c, envelope, &reply, peer_limit, reason, sizeof reason) == SEND_TOO_LARGE) {
+        fprintf(stderr, "envelope_peer: %s\n", reason);
+        fflush(stderr);
+    }
     free(text);
+}
+
+/* Sends this peer's hello: with its max-message-size, or the 7-byte one (a server's answer to a client's
+   hello without parameters, which may refuse any). */
+static int send_hello(connection *c, int with_parameters) {
+    char size[24];
+    snprintf(size, sizeof size, "%ld", max_message_size);
+    struct aipc_header parameter = { aipc_string(AIPC_MAX_MESSAGE_SIZE_PARAMETER), aipc_string(size) };
+    uint8_t hello[64];
+    size_t written;
+    if (aipc_encode_hello(&parameter, with_parameters ? 1 : 0, AIPC_DEFAULT_MAX_HEADER_SIZE, hello, sizeof hello,
+                          &written) != AIPC_OK) {
+        return -1;
+    }
+    return send_message(c, hello, written);
 }
 
 static void serve(connection *c) {
@@ -566,17 +609,20 @@ static void serve(connection *c) {
     uint8_t *buffer = malloc(capacity);
     struct aipc_header headers[MAX_HEADERS];
     int envelope = 0;
+    uint64_t peer_limit = 0;
     long n = receive_message(c, &buffer, &capacity, -1);
-    if (n >= 0 && options.envelope) {
+    if (n >= 0 && options.envelope && aipc_starts_with_magic(buffer, (size_t) n)) {
         size_t offset;
-        if (n == AIPC_HELLO_SIZE && memcmp(buffer, AIPC_HELLO, AIPC_HELLO_SIZE) == 0) {
+        struct aipc_hello hello = { NULL, 0, 0, 0, { NULL, 0 } };
+        int status = aipc_decode_hello(buffer, (size_t) n, AIPC_DEFAULT_MAX_HEADER_SIZE, &hello, &offset);
+        if (status == AIPC_OK) {
             envelope = 1;
-            send_message(c, AIPC_HELLO, AIPC_HELLO_SIZE);
+            peer_limit = hello.max_message_size;
+            send_hello(c, hello.parameter_count > 0);
             n = receive_message(c, &buffer, &capacity, -1);
         }
-        else if (aipc_starts_with_magic(buffer, (size_t) n)) {
-            int status = aipc_check_hello(buffer, (size_t) n, &offset);
-            fprintf(stderr, "envelope_peer: closing the connection: its first message is not the hello of "
+        else {
+            fprintf(stderr, "envelope_peer: closing the connection: its first message is not a hello of "
                     "version 1: %s, at offset %lu\n", aipc_strerror(status), (unsigned long) offset);
             n = RECEIVED_ERROR;
         }
@@ -587,7 +633,7 @@ static void serve(connection *c) {
             break;
         }
         describe("received", envelope, &m);
-        answer(c, envelope, &m);
+        answer(c, envelope, &m, peer_limit);
     }
     if (n == RECEIVED_ERROR) {
         fprintf(stderr, "envelope_peer: closing a connection after a broken or oversized message\n");
@@ -625,20 +671,41 @@ static void run_client(void) {
     size_t capacity = 65536;
     uint8_t *buffer = malloc(capacity);
     struct aipc_header headers[MAX_HEADERS];
+    uint64_t peer_limit = 0;
+    char server_id[AIPC_MAX_CONNECTION_ID_LENGTH + 1] = "-";
     if (options.envelope) {
-        if (send_message(&c, AIPC_HELLO, AIPC_HELLO_SIZE) != 0) {
+        if (send_hello(&c, 1) != 0) {
             die("could not send the hello");
         }
         long n = receive_message(&c, &buffer, &capacity, HELLO_TIMEOUT_MS);
         if (n < 0 && n != RECEIVED_TIMEOUT) {
             die("the server closed the connection instead of answering the hello");
         }
-        if (n != AIPC_HELLO_SIZE || memcmp(buffer, AIPC_HELLO, AIPC_HELLO_SIZE) != 0) {
+        if (n < 0 || !aipc_starts_with_magic(buffer, (size_t) n)) {
             die("the server answered the hello with no hello within %d ms: it speaks the raw format (set its "
                 "pipe's format to envelope, or run this client with --format raw)", HELLO_TIMEOUT_MS);
         }
+        struct aipc_hello hello = { NULL, 0, 0, 0, { NULL, 0 } };
+        size_t offset;
+        int status = aipc_decode_hello(buffer, (size_t) n, AIPC_DEFAULT_MAX_HEADER_SIZE, &hello, &offset);
+        if (status != AIPC_OK) {
+            die("the server's hello is not one of version 1: %s, at offset %lu", aipc_strerror(status),
+                (unsigned long) offset);
+        }
+        peer_limit = hello.max_message_size;
+        if (hello.connection_id.length > 0) {
+            memcpy(server_id, hello.connection_id.data, hello.connection_id.length);
+            server_id[hello.connection_id.length] = '\0';
+        }
     }
-    printf("connected\tformat=%s\n", options.envelope ? "envelope" : "raw");
+    if (peer_limit != 0) {
+        printf("connected\tformat=%s\tmax-message-size=%llu\tconnection=%s\n", options.envelope ? "envelope" : "raw",
+               (unsigned long long) peer_limit, server_id);
+    }
+    else {
+        printf("connected\tformat=%s\tmax-message-size=-\tconnection=%s\n", options.envelope ? "envelope" : "raw",
+               server_id);
+    }
     fflush(stdout);
     static char line[65536];
     for (unsigned long sent = 1; fgets(line, sizeof line, stdin) != NULL; sent++) {
@@ -655,7 +722,14 @@ static void run_client(void) {
             snprintf(correlation, sizeof correlation, "c-%lu", sent);
             m.correlation_id = aipc_string(correlation);
         }
-        if (send_envelope(&c, options.envelope, &m) != 0) {
+        char reason[256];
+        int sent_status = send_envelope(&c, options.envelope, &m, peer_limit, reason, sizeof reason);
+        if (sent_status == SEND_TOO_LARGE) {
+            printf("not-sent\tlimit=%llu\treason=%s\n", (unsigned long long) peer_limit, reason);
+            fflush(stdout);
+            continue;
+        }
+        if (sent_status != 0) {
             die("could not send a message");
         }
         for (int answers = 0; options.request || answers < options.answers; answers++) {
@@ -725,6 +799,13 @@ int main(int argc, char **argv) {
         }
         else if (strcmp(option, "--fail-on") == 0) {
             options.fail_on = value;
+        }
+        else if (strcmp(option, "--max-message-size") == 0) {
+            char *end;
+            max_message_size = strtol(value, &end, 10);
+            if (*end != '\0' || max_message_size < 1 || max_message_size > 0x7fffffffL - 4096) {
+                die("--max-message-size takes a number of bytes from 1 to %ld, got '%s'", 0x7fffffffL - 4096, value);
+            }
         }
         else {
             die("unknown option %s", option);

@@ -21,6 +21,7 @@ import fcntl
 import getpass
 import os
 import pwd
+import re
 import select
 import socket
 import stat
@@ -29,8 +30,9 @@ import time
 import uuid
 
 __all__ = [
-    "Envelope", "EnvelopeError", "ProtocolError", "HandshakeError", "RemoteError",
-    "encode", "decode", "HELLO", "check_hello", "starts_with_magic",
+    "Envelope", "EnvelopeError", "ProtocolError", "HandshakeError", "RemoteError", "MessageTooLargeError",
+    "encode", "decode", "HELLO", "Hello", "encode_hello", "check_hello", "read_hello", "starts_with_magic",
+    "MAX_MESSAGE_SIZE_PARAMETER", "CONNECTION_ID_PARAMETER",
     "socket_directory", "socket_path", "connect", "Server", "Connection",
 ]
 
@@ -40,7 +42,11 @@ KIND_MESSAGE = 1
 KIND_HELLO = 2
 FLAG_REPLY = 0x01
 FLAG_ERROR = 0x02
+HELLO_FLAG_PARAMETERS = 0x01
 HELLO = MAGIC + bytes([VERSION, KIND_HELLO, 0])
+HELLO_SIZE = len(HELLO)
+MAX_MESSAGE_SIZE_PARAMETER = "max-message-size"
+CONNECTION_ID_PARAMETER = "connection-id"
 
 DEFAULT_MAX_HEADER_SIZE = 64 * 1024
 MIN_HEADER_SIZE = 8
@@ -68,6 +74,15 @@ class EnvelopeError(ProtocolError, ValueError):
 
 class HandshakeError(ProtocolError):
     """An envelope client got no hello back: the server speaks the raw format."""
+
+
+class MessageTooLargeError(ValueError):
+    """A message is larger than the peer said it accepts (its hello's max-message-size); nothing was sent.
+    limit is that maximum, in bytes."""
+
+    def __init__(self, message, limit):
+        super().__init__(message)
+        self.limit = limit
 
 
 class RemoteError(Exception):
@@ -114,6 +129,21 @@ def _utf8(value, field, limit):
     return data
 
 
+def _entries(entries, what):
+    """A 2-byte count, then each key and value with its 2-byte length: an envelope's headers, or a hello's
+    parameters, which are laid out alike."""
+    if len(entries) > MAX_HEADER_COUNT:
+        raise ValueError(f"at most {MAX_HEADER_COUNT} {what}s fit, got {len(entries)}")
+    out = bytearray(struct.pack(">H", len(entries)))
+    for key, value in entries.items():
+        key_data = _utf8(key, f"{what} key", MAX_HEADER_KEY_LENGTH)
+        if not key_data:
+            raise ValueError(f"envelope {what} keys must not be empty")
+        value_data = _utf8(value, f"value of {what} '{key}'", MAX_HEADER_VALUE_LENGTH)
+        out += struct.pack(">H", len(key_data)) + key_data + struct.pack(">H", len(value_data)) + value_data
+    return bytes(out)
+
+
 def encode(envelope, max_header_size=DEFAULT_MAX_HEADER_SIZE):
     """Encodes an envelope into the bytes of one transport message (one frame)."""
     section = bytearray()
@@ -122,16 +152,7 @@ def encode(envelope, max_header_size=DEFAULT_MAX_HEADER_SIZE):
                                 (envelope.correlation_id, "correlation id", MAX_CORRELATION_ID_LENGTH)):
         data = _utf8(value, field, limit)
         section += struct.pack(">H", len(data)) + data
-    headers = envelope.headers or {}
-    if len(headers) > MAX_HEADER_COUNT:
-        raise ValueError(f"an envelope carries at most {MAX_HEADER_COUNT} headers, got {len(headers)}")
-    section += struct.pack(">H", len(headers))
-    for key, value in headers.items():
-        key_data = _utf8(key, "header key", MAX_HEADER_KEY_LENGTH)
-        if not key_data:
-            raise ValueError("envelope header keys must not be empty")
-        value_data = _utf8(value, f"value of header '{key}'", MAX_HEADER_VALUE_LENGTH)
-        section += struct.pack(">H", len(key_data)) + key_data + struct.pack(">H", len(value_data)) + value_data
+    section += _entries(envelope.headers or {}, "header")
     if len(section) > max_header_size:
         raise ValueError(f"envelope header section of {len(section)} bytes is larger than the maximum of "
                          f"{max_header_size} bytes; send fewer or shorter headers")
@@ -199,6 +220,29 @@ class _Reader:
                                 f"{start + ex.start}", start + ex.start) from None
 
 
+    def entries(self, what, end):
+        """A 2-byte count and that many keys and values, each key once and never empty."""
+        count_at = self.offset
+        count = self.unsigned(f"{what} count", 2, end)
+        if count * 5 > end - self.offset:  # checked before anything is read for them: each takes 5 bytes or more
+            raise EnvelopeError(f"envelope {what} count {count} at offset {count_at} does not fit in the "
+                                f"{'header section' if what == 'header' else 'hello'}: {count} {what}s take at "
+                                f"least {count * 5} bytes, and only {end - self.offset} remain before its end at "
+                                f"offset {end}", count_at)
+        entries = {}
+        for _ in range(count):
+            key_at = self.offset
+            key = self.string(f"{what} key", MAX_HEADER_KEY_LENGTH, end)
+            if key is None:
+                raise EnvelopeError(f"envelope {what} key at offset {key_at} is empty", key_at)
+            value = self.string(f"value of {what} '{key}'", MAX_HEADER_VALUE_LENGTH, end)
+            if key in entries:
+                raise EnvelopeError(f"envelope {what} '{key}' at offset {key_at} appears twice; a key may appear "
+                                    "once", key_at)
+            entries[key] = value or ""
+        return entries
+
+
 def decode(message, max_header_size=DEFAULT_MAX_HEADER_SIZE):
     """Decodes the bytes of one transport message into an Envelope; raises EnvelopeError if it is not one.
 
@@ -225,22 +269,7 @@ def decode(message, max_header_size=DEFAULT_MAX_HEADER_SIZE):
     envelope.content_type = reader.string("content type", MAX_CONTENT_TYPE_LENGTH, header_end)
     envelope.type_id = reader.string("type id", MAX_TYPE_ID_LENGTH, header_end)
     envelope.correlation_id = reader.string("correlation id", MAX_CORRELATION_ID_LENGTH, header_end)
-    count_at = reader.offset
-    count = reader.unsigned("header count", 2, header_end)
-    if count * 5 > header_end - reader.offset:
-        raise EnvelopeError(f"envelope header count {count} at offset {count_at} does not fit in the header "
-                            f"section: {count} headers take at least {count * 5} bytes, and only "
-                            f"{header_end - reader.offset} remain before its end at offset {header_end}", count_at)
-    for _ in range(count):
-        key_at = reader.offset
-        key = reader.string("header key", MAX_HEADER_KEY_LENGTH, header_end)
-        if key is None:
-            raise EnvelopeError(f"envelope header key at offset {key_at} is empty", key_at)
-        value = reader.string(f"value of header '{key}'", MAX_HEADER_VALUE_LENGTH, header_end)
-        if key in envelope.headers:
-            raise EnvelopeError(f"envelope header '{key}' at offset {key_at} appears twice; a key may appear once",
-                                key_at)
-        envelope.headers[key] = value or ""
+    envelope.headers = reader.entries("header", header_end)
     if reader.offset != header_end:
         raise EnvelopeError(f"envelope header section from offset 11 to {header_end} has "
                             f"{header_end - reader.offset} bytes unused after its last header, at offset "
@@ -249,16 +278,86 @@ def decode(message, max_header_size=DEFAULT_MAX_HEADER_SIZE):
     return envelope
 
 
-def check_hello(message):
-    """Raises EnvelopeError unless the message is exactly the hello of version 1."""
+def encode_hello(parameters=None, max_header_size=DEFAULT_MAX_HEADER_SIZE):
+    """The hello: the plain 7 bytes without parameters, else the parameters flag and the parameters (a dict of
+    str to str, such as {MAX_MESSAGE_SIZE_PARAMETER: "16777216"}), laid out as an envelope's headers."""
+    if not parameters:
+        return HELLO
+    section = _entries(parameters, "hello parameter")
+    if len(section) > max_header_size:
+        raise ValueError(f"the parameters of this hello take {len(section)} bytes, more than the maximum header "
+                         f"size of {max_header_size} bytes")
+    return MAGIC + bytes([VERSION, KIND_HELLO, HELLO_FLAG_PARAMETERS]) + section
+
+
+def check_hello(message, max_header_size=DEFAULT_MAX_HEADER_SIZE):
+    """Checks that a message is a hello of version 1, with or without parameters, as strictly as AsyncIPC's
+    codec, and returns its parameters (a dict, in the order they came; empty for the 7-byte hello). Raises
+    EnvelopeError if it is not one. The values are not read: read_hello does that for the known ones."""
     reader = _Reader(message)
     reader.prefix(KIND_HELLO)
-    flags = reader.unsigned("hello flags", 1, len(reader.message))
-    if flags:
-        raise EnvelopeError(f"reserved hello flag bits 0x{flags:02x} are set at offset 6", 6)
-    if len(reader.message) != len(HELLO):
-        raise EnvelopeError(f"hello of {len(reader.message)} bytes has {len(reader.message) - len(HELLO)} more "
-                            f"than expected, from offset 7; a hello of version {VERSION} is exactly 7 bytes", 7)
+    end = len(reader.message)
+    flags = reader.unsigned("hello flags", 1, end)
+    if flags & ~HELLO_FLAG_PARAMETERS:
+        raise EnvelopeError(f"reserved hello flag bits 0x{flags & ~HELLO_FLAG_PARAMETERS:02x} are set at offset 6; "
+                            f"version {VERSION} knows only the parameters flag (0x01)", 6)
+    if not flags & HELLO_FLAG_PARAMETERS:
+        if end != HELLO_SIZE:
+            raise EnvelopeError(f"hello of {end} bytes has {end - HELLO_SIZE} more than expected, from offset 7; "
+                                f"a hello of version {VERSION} without the parameters flag is exactly 7 bytes", 7)
+        return {}
+    if end - HELLO_SIZE > max_header_size:
+        raise EnvelopeError(f"hello parameters of {end - HELLO_SIZE} bytes from offset 7 are more than the maximum "
+                            f"header size of {max_header_size} bytes", 7)
+    parameters = reader.entries("hello parameter", end)
+    if not parameters:
+        raise EnvelopeError("hello at offset 6 has the parameters flag and no parameters; a hello without "
+                            "parameters has flags 0", 6)
+    if reader.offset != end:
+        raise EnvelopeError(f"hello of {end} bytes has {end - reader.offset} bytes unused after its last "
+                            f"parameter, at offset {reader.offset}", reader.offset)
+    return parameters
+
+
+@dataclasses.dataclass
+class Hello:
+    """What a peer's hello said: all its parameters, and the known ones read. max_message_size is None where
+    the peer did not say (it accepts what AsyncIPC's default does, or more: send what you must, and expect it
+    to close the connection for what it cannot take); connection_id is the server's id of the connection."""
+
+    parameters: dict
+    max_message_size: int = None
+    connection_id: str = None
+
+
+_DECIMAL = re.compile(r"[0-9]{1,18}", re.ASCII)
+_CONNECTION_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}", re.ASCII)
+
+
+def _shown(value):
+    shown = value[:80] + "..." if len(value) > 80 else value
+    return "".join("?" if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 else c for c in shown)
+
+
+def read_hello(message, max_header_size=DEFAULT_MAX_HEADER_SIZE):
+    """Reads a hello: check_hello, then the parameters of version 1, max-message-size (1 to 18 decimal digits,
+    not 0) and connection-id (1 to 64 letters, digits, '.', '_', ':' or '-'). Parameters it does not know are
+    kept in Hello.parameters and otherwise ignored; a known one that it cannot read raises EnvelopeError."""
+    parameters = check_hello(message, max_header_size)
+    hello = Hello(parameters)
+    size = parameters.get(MAX_MESSAGE_SIZE_PARAMETER)
+    if size is not None:
+        if not _DECIMAL.fullmatch(size) or int(size) == 0:
+            raise EnvelopeError(f"hello parameter '{MAX_MESSAGE_SIZE_PARAMETER}' is '{_shown(size)}', not a number "
+                                "of bytes from 1 to 18 decimal digits", 7)
+        hello.max_message_size = int(size)
+    connection_id = parameters.get(CONNECTION_ID_PARAMETER)
+    if connection_id is not None:
+        if not _CONNECTION_ID.fullmatch(connection_id):
+            raise EnvelopeError(f"hello parameter '{CONNECTION_ID_PARAMETER}' is '{_shown(connection_id)}', not 1 "
+                                "to 64 letters, digits, '.', '_', ':' or '-'", 7)
+        hello.connection_id = connection_id
+    return hello
 
 
 def socket_directory():
@@ -302,10 +401,12 @@ class Connection:
     """One connection, in the raw or the envelope format. receive() returns an Envelope in both: on a raw
     connection it has the payload and nothing else."""
 
-    def __init__(self, sock, format, max_message_size=DEFAULT_MAX_MESSAGE_SIZE):
+    def __init__(self, sock, format, max_message_size=DEFAULT_MAX_MESSAGE_SIZE, connection_id=None):
         self.sock = sock
         self.format = format  # "envelope", "raw", or None on a server until the peer's first message
-        self.max_message_size = max_message_size
+        self.max_message_size = max_message_size  # the largest frame this end accepts, and says so in its hello
+        self.peer_max_message_size = None  # the largest the peer accepts, if its hello said
+        self.connection_id = connection_id  # a server's id of the connection; a client takes its server's
         self._pending = []  # messages read while waiting for a reply, for receive() to return first
 
     def __enter__(self):
@@ -318,10 +419,17 @@ class Connection:
         self.sock.close()
 
     def send_frame(self, data):
-        """Writes one frame: the length, then the bytes."""
-        if len(data) > self.max_message_size:
-            raise ValueError(f"message of {len(data)} bytes is larger than the maximum of "
-                             f"{self.max_message_size} bytes")
+        """Writes one frame: the length, then the bytes. A frame larger than the peer accepts (as its hello said,
+        or else this end's own maximum) raises MessageTooLargeError, and nothing is written."""
+        if self.peer_max_message_size is not None and len(data) > self.peer_max_message_size:
+            raise MessageTooLargeError(f"message of {len(data)} bytes is larger than the maximum of "
+                                       f"{self.peer_max_message_size} bytes that the peer accepts, as its hello "
+                                       "said (its max-message-size); the message was not sent",
+                                       self.peer_max_message_size)
+        if self.peer_max_message_size is None and len(data) > self.max_message_size:
+            raise MessageTooLargeError(f"message of {len(data)} bytes is larger than the maximum of "
+                                       f"{self.max_message_size} bytes (max_message_size); the message was not sent",
+                                       self.max_message_size)
         self.sock.sendall(struct.pack(">i", len(data)) + data)
 
     def receive_frame(self, timeout=None):
@@ -369,16 +477,24 @@ class Connection:
             return decode(data) if self.format == "envelope" else Envelope(data)
 
     def _answer_hello(self, first):
-        """On a server, the client's first message tells its format: the hello, which is answered with the
-        server's, or a raw message. A first message with the magic that is not the hello is an error."""
-        if first == HELLO:
-            self.send_frame(HELLO)
-            self.format = "envelope"
-            return True
-        if starts_with_magic(first):
-            check_hello(first)
-        self.format = "raw"
-        return False
+        """On a server, the client's first message tells its format: a hello, which is answered with the
+        server's, or a raw message. A first message with the magic that is not a hello of version 1 raises
+        EnvelopeError. A hello with parameters is answered with this server's: its max-message-size, and the
+        connection's id if it has one; a hello without any, with the 7-byte hello, since such a client may
+        refuse parameters."""
+        if not starts_with_magic(first):
+            self.format = "raw"
+            return False
+        hello = read_hello(first)
+        self.peer_max_message_size = hello.max_message_size
+        answer = {}
+        if hello.parameters:
+            if self.connection_id is not None:
+                answer[CONNECTION_ID_PARAMETER] = self.connection_id
+            answer[MAX_MESSAGE_SIZE_PARAMETER] = str(self.max_message_size)
+        self.send_frame(encode_hello(answer))
+        self.format = "envelope"
+        return True
 
     def request(self, payload, timeout=5.0, **fields):
         """Sends a request with a fresh correlation id and returns the reply: the message with the reply flag
@@ -412,8 +528,10 @@ class Connection:
 
 
 def connect(path, format="envelope", hello_timeout=1.0, max_message_size=DEFAULT_MAX_MESSAGE_SIZE):
-    """Connects to an AsyncIPC server at a socket path. In the envelope format it sends the hello and waits
-    for the server's; a server that sends none within hello_timeout speaks the raw format (HandshakeError)."""
+    """Connects to an AsyncIPC server at a socket path. In the envelope format it sends the hello, with
+    max_message_size as its max-message-size, and waits for the server's; a server that sends none within
+    hello_timeout speaks the raw format (HandshakeError). The server's hello may have parameters or not: the
+    connection's peer_max_message_size and connection_id are what it said, or None."""
     if format not in ("envelope", "raw"):
         raise ValueError(f"format must be 'envelope' or 'raw', got '{format}'")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -421,19 +539,20 @@ def connect(path, format="envelope", hello_timeout=1.0, max_message_size=DEFAULT
         sock.connect(path)
         connection = Connection(sock, format, max_message_size)
         if format == "envelope":
-            connection.send_frame(HELLO)
+            connection.send_frame(encode_hello({MAX_MESSAGE_SIZE_PARAMETER: str(max_message_size)}))
             try:
                 first = connection.receive_frame(hello_timeout)
             except TimeoutError:
                 first = b""
             if first is None:
                 raise ProtocolError("the server closed the connection instead of answering the hello")
-            if first != HELLO:
-                if starts_with_magic(first):
-                    check_hello(first)
+            if not starts_with_magic(first):
                 raise HandshakeError(f"the server at {path} answered the hello with no hello within "
                                      f"{hello_timeout} s: it speaks the raw format (set its pipe's format to "
                                      "envelope, or connect with format='raw')")
+            hello = read_hello(first)  # EnvelopeError for a later version or a malformed hello
+            connection.peer_max_message_size = hello.max_message_size
+            connection.connection_id = hello.connection_id
         return connection
     except BaseException:
         sock.close()
@@ -467,6 +586,7 @@ class Server:
         self.sock.bind(path)
         os.chmod(path, 0o600)
         self.sock.listen()
+        self._accepted = 0
 
     def __enter__(self):
         return self
@@ -475,9 +595,12 @@ class Server:
         self.close()
 
     def accept(self):
-        """Waits for a client and returns its connection."""
+        """Waits for a client and returns its connection, with an id that its hello answer tells an envelope
+        client that sent parameters, so that both ends log the connection alike."""
         sock, _ = self.sock.accept()
-        return Connection(sock, None if "envelope" in self.formats else "raw", self.max_message_size)
+        self._accepted += 1
+        return Connection(sock, None if "envelope" in self.formats else "raw", self.max_message_size,
+                          f"python-{os.getpid()}-{self._accepted}")
 
     def close(self):
         self.sock.close()

@@ -2,18 +2,22 @@
 """A small AsyncIPC peer on a Unix domain socket, for the interop tests and for trying things by hand.
 
     peer.py --role server --format envelope|raw (--socket PATH | --name NAME) [--fail-on TEXT]
+            [--max-message-size BYTES]
         Serves any number of clients. An envelope server tells each client's format by its first message (the
-        hello, or a raw message), like AsyncIPC's; a raw server reads everything as raw. Prints "ready" once
+        hello, or a raw message), like AsyncIPC's, and answers a hello with parameters with its own
+        max-message-size and the connection's id; a raw server reads everything as raw. Prints "ready" once
         it listens, then one line per message it gets, and answers each with "python got: <payload>": on an
         envelope connection with the content type text/plain and the header peer=python, as a reply (the reply
         flag and the request's correlation id) if the message has a correlation id, and with the error flag
         and "python peer refused: <payload>" if the payload is the --fail-on text.
     peer.py --role client --format envelope|raw (--socket PATH | --name NAME) [--type-id T] [--content-type C]
-            [--header KEY=VALUE ...] [--request | --answers N]
-        Connects (an envelope client sends the hello and waits a second for the server's), prints "connected",
-        then sends each line of its standard input as one message, and prints what comes back: the reply to
-        it with --request (or the remote error), else the next N messages (1 by default). Ends at the end of
-        its input.
+            [--header KEY=VALUE ...] [--request | --answers N] [--max-message-size BYTES]
+        Connects (an envelope client sends the hello with its max-message-size and waits a second for the
+        server's), prints "connected" with what the server's hello said (max-message-size=, connection=), then
+        sends each line of its standard input as one message, and prints what comes back: the reply to it with
+        --request (or the remote error), else the next N messages (1 by default). A line larger than the
+        server accepts is not sent: it prints "not-sent" with the limit and the reason instead. Ends at the end
+        of its input.
 
 Each printed message is one line of tab-separated fields (see describe()); the exit status is 0, or 2 with
 the reason on standard error.
@@ -71,25 +75,32 @@ def serve_one(connection, fail_on):
                 if message is None:
                     return
                 say(describe("received", connection, message))
-                text = message.payload.decode("utf-8", "replace")
-                if connection.format == "raw":
-                    connection.send("python got: " + text)
-                elif text == fail_on and message.correlation_id:
-                    connection.reply(message, "python peer refused: " + text, error=True, content_type="text/plain")
-                elif message.correlation_id:
-                    connection.reply(message, "python got: " + text, content_type="text/plain",
-                                     headers={"peer": "python"})
-                else:
-                    connection.send("python got: " + text, content_type="text/plain", headers={"peer": "python"})
+                try:
+                    answer(connection, message, fail_on)
+                except ipc.MessageTooLargeError as ex:
+                    print(f"peer.py: not answered: {ex}", file=sys.stderr, flush=True)
         except (ipc.ProtocolError, OSError) as ex:
             print(f"peer.py: connection closed: {ex}", file=sys.stderr, flush=True)
+
+
+def answer(connection, message, fail_on):
+    """Answers a message as the module's docstring says."""
+    text = message.payload.decode("utf-8", "replace")
+    if connection.format == "raw":
+        connection.send("python got: " + text)
+    elif text == fail_on and message.correlation_id:
+        connection.reply(message, "python peer refused: " + text, error=True, content_type="text/plain")
+    elif message.correlation_id:
+        connection.reply(message, "python got: " + text, content_type="text/plain", headers={"peer": "python"})
+    else:
+        connection.send("python got: " + text, content_type="text/plain", headers={"peer": "python"})
 
 
 def run_server(path, args):
     formats = ("envelope", "raw") if args.format == "envelope" else ("raw",)
     # Ends like Ctrl-C: the server's socket file is removed on the way out.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    with ipc.Server(path, formats) as server:
+    with ipc.Server(path, formats, args.max_message_size) as server:
         say("ready")
         while True:
             connection = server.accept()
@@ -103,17 +114,22 @@ def run_client(path, args):
         fields = {"type_id": args.type_id, "content_type": args.content_type, "headers": headers}
     elif args.type_id or args.content_type or headers or args.request:
         raise SystemExit("peer.py: --type-id, --content-type, --header and --request need --format envelope")
-    with ipc.connect(path, args.format) as connection:
-        say(f"connected\tformat={connection.format}")
+    with ipc.connect(path, args.format, max_message_size=args.max_message_size) as connection:
+        say(f"connected\tformat={connection.format}\tmax-message-size={connection.peer_max_message_size or '-'}"
+            f"\tconnection={escape(connection.connection_id or '-')}")
         for line in sys.stdin:
             text = line.rstrip("\n")
-            if args.request:
-                try:
-                    say(describe("reply", connection, connection.request(text, timeout=10, **fields)))
-                except ipc.RemoteError as ex:
-                    say(describe("remote-error", connection, ex.envelope))
+            try:
+                if args.request:
+                    try:
+                        say(describe("reply", connection, connection.request(text, timeout=10, **fields)))
+                    except ipc.RemoteError as ex:
+                        say(describe("remote-error", connection, ex.envelope))
+                    continue
+                connection.send(text, **fields)
+            except ipc.MessageTooLargeError as ex:
+                say(f"not-sent\tlimit={ex.limit}\treason={escape(str(ex))}")
                 continue
-            connection.send(text, **fields)
             for _ in range(args.answers):
                 message = connection.receive(timeout=10)
                 if message is None:
@@ -134,6 +150,8 @@ def main():
     parser.add_argument("--request", action="store_true", help="client: send each line as a request")
     parser.add_argument("--answers", type=int, default=1, help="client: messages to read after each line")
     parser.add_argument("--fail-on", help="server: answer a request with this payload with the error flag")
+    parser.add_argument("--max-message-size", type=int, default=ipc.DEFAULT_MAX_MESSAGE_SIZE, metavar="BYTES",
+                        help="the largest message this peer accepts, which its hello says (16 MiB by default)")
     args = parser.parse_args()
     path = args.socket or ipc.socket_path(args.name)
     try:

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.asyncipc.transport.support.ConnectionIds;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,41 @@ public abstract class TransportContractTests extends EndpointsFixture {
 		List<String> expected = peers.stream().map((peer) -> peer.sentDigest.hex()).sorted().toList();
 		List<String> actual = received.values().stream().map(Digest::hex).sorted().toList();
 		assertThat(actual).as("what the server received, per connection, in order").isEqualTo(expected);
+	}
+
+	@Test
+	void aConnectionTakesTheIdItsPeerGaveItUnlessAnotherConnectionHasIt() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler().echoing();
+		server(serverHandler);
+		RecordingHandler clientHandler = new RecordingHandler();
+		PipeEndpoint client = client(clientHandler);
+		PipeConnection connection = awaitConnection(clientHandler);
+		PipeConnection serverSide = awaitConnection(serverHandler);
+		String ownId = connection.id();
+		assertThat(ownId).isNotEqualTo(serverSide.id());
+
+		assertThat(ConnectionIds.adopt(connection, serverSide.id())).isTrue();
+		assertThat(connection.id()).isEqualTo(serverSide.id());
+		assertThat(client.connection(serverSide.id())).containsSame(connection);
+		assertThat(client.connection(ownId)).isEmpty();
+		assertThat(client.connections()).containsExactly(connection);
+		SendResult sent = connection.send(new byte[] { 1, 2, 3 }).get(10, TimeUnit.SECONDS);
+		assertThat(sent.connectionId()).isEqualTo(serverSide.id());
+		await().atMost(10, TimeUnit.SECONDS).until(() -> clientHandler.messagesOf(serverSide.id()).size() == 1);
+
+		// A second client: on the server, an id that another connection has is not taken.
+		RecordingHandler secondHandler = new RecordingHandler();
+		client(secondHandler);
+		awaitConnection(secondHandler);
+		PipeConnection secondServerSide = awaitConnection(serverHandler);
+		String secondId = secondServerSide.id();
+		assertThat(ConnectionIds.adopt(secondServerSide, serverSide.id())).isFalse();
+		assertThat(secondServerSide.id()).isEqualTo(secondId);
+
+		// Closed under its new id, it leaves its endpoint.
+		connection.close();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> client.connection(serverSide.id()).isEmpty());
+		assertThat(clientHandler.disconnected.poll(10, TimeUnit.SECONDS)).isNotNull();
 	}
 
 	@Test

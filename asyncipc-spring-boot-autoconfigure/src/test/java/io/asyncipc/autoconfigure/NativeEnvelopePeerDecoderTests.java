@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Python module's unit tests, and the C codec's self-test, built with AddressSanitizer and
  * UndefinedBehaviorSanitizer where {@code gcc} has them, so that a read past the message fails.
  * Both decoders must also accept exactly what AsyncIPC's Java codec accepts, and read the same
- * fields from it, over envelopes of random fields and mutations of them.
+ * fields from it, over envelopes of random fields, hellos with and without random parameters, and
+ * mutations of them.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "runs python3 and gcc of a Linux machine")
 class NativeEnvelopePeerDecoderTests {
@@ -125,9 +128,10 @@ class NativeEnvelopePeerDecoderTests {
 		assertThat(written).succeedsWithin(10, TimeUnit.SECONDS);
 		assertThat(process.exitValue()).as("%s exit status", checker).isZero();
 		assertThat(actual).hasSameSizeAs(messages);
-		assertThat(expected).as("the corpus has accepted and refused messages")
+		assertThat(expected).as("the corpus has accepted and refused messages, and accepted hellos with parameters")
 			.anyMatch((verdict) -> verdict.startsWith("ok"))
-			.anyMatch((verdict) -> verdict.equals("refused"));
+			.anyMatch((verdict) -> verdict.equals("refused"))
+			.anyMatch((verdict) -> verdict.startsWith("hello ") && !verdict.equals("hello 0 0"));
 		for (int i = 0; i < messages.size(); i++) {
 			String verdict = actual.get(i).startsWith("refused") ? "refused" : actual.get(i);
 			String hex = HexFormat.ofDelimiter(" ").formatHex(messages.get(i));
@@ -135,7 +139,24 @@ class NativeEnvelopePeerDecoderTests {
 		}
 	}
 
+	/**
+	 * What the Java codec makes of a message, as the checkers print it: a message whose kind byte
+	 * says hello is decoded as a hello ({@code hello PARAMETERS BYTES}), any other as an envelope.
+	 */
 	private static String javaVerdict(byte[] message) {
+		if (message.length > 5 && message[5] == 2) {
+			try {
+				Map<String, String> parameters = CODEC.decodeHello(message);
+				int bytes = parameters.entrySet()
+					.stream()
+					.mapToInt((parameter) -> utf8Length(parameter.getKey()) + utf8Length(parameter.getValue()))
+					.sum();
+				return "hello " + parameters.size() + " " + bytes;
+			}
+			catch (EnvelopeFormatException ex) {
+				return "refused";
+			}
+		}
 		try {
 			Envelope e = CODEC.decode(message);
 			int flags = (e.isReply() ? 1 : 0) | (e.isError() ? 2 : 0);
@@ -151,10 +172,18 @@ class NativeEnvelopePeerDecoderTests {
 		return (text != null) ? text.getBytes(StandardCharsets.UTF_8).length : 0;
 	}
 
-	/** The hello, raw text, nothing, and envelopes of random fields, each with a mutation of it. */
+	/**
+	 * The hello, raw text, nothing, and envelopes of random fields and hellos of random parameters,
+	 * each with a mutation of it.
+	 */
 	private static List<byte[]> corpus(Random random, int count) {
 		List<byte[]> messages = new ArrayList<>(List.of(CODEC.encodeHello(), new byte[0],
 				"raw text".getBytes(StandardCharsets.UTF_8)));
+		for (int i = 0; i < count / 4; i++) {
+			byte[] valid = CODEC.encodeHello(helloParameters(random));
+			messages.add(valid);
+			messages.add(mutated(random, valid));
+		}
 		for (int i = 0; i < count; i++) {
 			Envelope.Builder builder = Envelope.builder()
 				.contentType(pick(random))
@@ -175,6 +204,26 @@ class NativeEnvelopePeerDecoderTests {
 		return messages;
 	}
 
+	/**
+	 * Parameters of a hello: those AsyncIPC sends, with values that it reads and values that it
+	 * cannot, and others, which a peer ignores.
+	 */
+	private static Map<String, String> helloParameters(Random random) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		if (random.nextBoolean()) {
+			parameters.put(EnvelopeCodec.CONNECTION_ID_PARAMETER, random.nextBoolean() ? "9c1e-3" : "not an id");
+		}
+		if (random.nextBoolean()) {
+			parameters.put(EnvelopeCodec.MAX_MESSAGE_SIZE_PARAMETER,
+					random.nextBoolean() ? Integer.toString(1 + random.nextInt(1 << 24)) : "0");
+		}
+		for (int p = random.nextInt(3); p > 0; p--) {
+			parameters.put("later-" + p + Objects.requireNonNullElse(pick(random), ""),
+					Objects.requireNonNullElse(pick(random), ""));
+		}
+		return parameters;
+	}
+
 	private static String pick(Random random) {
 		return TEXTS[random.nextInt(TEXTS.length)];
 	}
@@ -191,7 +240,7 @@ class NativeEnvelopePeerDecoderTests {
 			}
 			case 2 -> {
 				byte[] longer = Arrays.copyOf(valid, valid.length + 1 + random.nextInt(3));
-				longer[random.nextInt(11, longer.length)] = (byte) random.nextInt(256);
+				longer[random.nextInt(Math.min(11, valid.length), longer.length)] = (byte) random.nextInt(256);
 				yield longer;
 			}
 			default -> {

@@ -1,10 +1,13 @@
 package io.asyncipc.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,9 @@ import io.asyncipc.messaging.PipeHeaders;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeRemoteException;
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.transport.MessageTooLargeException;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.TestNames;
 import io.asyncipc.transport.unix.UnixSocketAddresses;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  * its answer; a native raw client and a native envelope client share one server pipe, each
  * answered in its own format; a Java client talks to a native envelope server, and a raw Java
  * client to a native raw server; requests go both ways and get their replies, or the remote
- * error. Each subclass runs them with one peer on one platform.
+ * error; the hellos carry each end's largest message, and a send larger than the peer accepts
+ * fails at once, on either side, while the connection stays open. Each subclass runs them with
+ * one peer on one platform.
  */
 abstract class NativeEnvelopePeerIntegrationTests {
 
@@ -235,6 +243,54 @@ abstract class NativeEnvelopePeerIntegrationTests {
 				.satisfies((ex) -> assertThat(ex.getRemoteMessage()).isEqualTo(peerName() + " peer refused: boom"));
 			assertThat(server.nextLine().payload()).isEqualTo("boom");
 			assertThat(client.getBean(TextCollector.class).texts).isEmpty();
+		});
+	}
+
+	@Test
+	void aJavaClientsSendLargerThanANativeServerAcceptsFailsAtOnceNamingTheLimitAndTheConnectionStaysOpen()
+			throws Exception {
+		NativeEnvelopePeer server = startPeer("--role", "server", "--format", "envelope", "--max-message-size", "1024");
+		server.awaitLine("ready");
+		runner("client", TextCollector.class).run((client) -> {
+			PipeContexts.awaitConnected(client);
+			PipeTemplate template = client.getBean(PipeTemplate.class);
+			CompletableFuture<SendResult> tooLarge = template.convertAndSendAsync("x".repeat(2000));
+			assertThat(tooLarge).as("refused before anything is written").isCompletedExceptionally();
+			assertThat(tooLarge).failsWithin(Duration.ZERO)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(MessageTooLargeException.class)
+				.withMessageContaining("larger than the maximum of 1024 bytes that the peer")
+				.withMessageContaining("max-message-size");
+			template.convertAndSend("small enough");
+			assertThat(server.nextLine().payload()).as("the server got the small message only")
+				.isEqualTo("small enough");
+			assertThat(client.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS))
+				.isEqualTo(peerName() + " got: small enough");
+		});
+	}
+
+	@Test
+	void aNativeEnvelopeClientTakesTheJavaServersLimitAndConnectionIdAndDoesNotSendLargerMessages() {
+		runner("server", Recorder.class).withPropertyValues("asyncipc.max-message-size=2KB").run((server) -> {
+			NativeEnvelopePeer client = startPeer("--role", "client", "--format", "envelope");
+			NativeEnvelopePeerLine connected = client.awaitLine("connected");
+			assertThat(connected.fields()).containsEntry("max-message-size", "2048");
+			PipeEndpointContainer container = server.getBean(PipeEndpointContainer.class);
+			await().atMost(10, TimeUnit.SECONDS).until(() -> container.getEndpoint().connections().size() == 1);
+			assertThat(container.getEndpoint().connections()).extracting(PipeConnection::id)
+				.containsExactly(connected.fields().get("connection"));
+			client.send("y".repeat(3000));
+			NativeEnvelopePeerLine notSent = client.nextLine();
+			assertThat(notSent.event()).isEqualTo("not-sent");
+			assertThat(notSent.fields()).containsEntry("limit", "2048");
+			client.send("after the large one");
+			assertThat(client.nextLine().payload()).isEqualTo("java got: after the large one");
+			Message<byte[]> received = server.getBean(Recorder.class).others.poll(5, TimeUnit.SECONDS);
+			assertThat(received).isNotNull();
+			assertThat(new String(received.getPayload(), StandardCharsets.UTF_8)).isEqualTo("after the large one");
+			assertThat(server.getBean(Recorder.class).others).isEmpty();
+			assertThat(client.finish()).isZero();
 		});
 	}
 

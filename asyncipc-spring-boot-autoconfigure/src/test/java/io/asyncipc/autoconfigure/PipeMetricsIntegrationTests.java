@@ -19,6 +19,7 @@ import io.asyncipc.transport.MessageTooLargeException;
 import io.asyncipc.transport.OutboundQueueFullException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.TestNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -192,15 +193,18 @@ class PipeMetricsIntegrationTests {
 						// The server's listener holds the first message, so the server stops reading, the OS
 						// buffers fill, and then the client's queue does, for good. A send can also be refused
 						// before that, when a burst outruns the client's I/O thread: each refusal counts.
+						PipeStatistics serverStatistics = server.getBean(PipeEndpointContainer.class).getStatistics();
 						int refused = 0;
-						for (int round = 0; round < 50 && !backedUp(connection); round++) {
+						boolean backedUp = false;
+						for (int round = 0; round < 50 && !backedUp; round++) {
 							refused += sendUntilRefused(template);
+							backedUp = backedUp(connection, serverStatistics);
 						}
-						assertThat(backedUp(connection)).isTrue();
+						assertThat(backedUp).isTrue();
 						assertThat(refused).isPositive();
 						assertThat(failures(meters, "queue-full")).isEqualTo(refused);
-						assertThat(gauge(meters, "asyncipc.queued.bytes", "client")).isEqualTo(connection.queuedBytes())
-							.isGreaterThan(4 * 1024);
+						assertThat(gauge(meters, "asyncipc.queued.bytes", "client")).isGreaterThan(4 * 1024)
+							.isLessThanOrEqualTo(8 * 1024);
 					}
 					finally {
 						held.release.countDown();
@@ -225,14 +229,15 @@ class PipeMetricsIntegrationTests {
 	}
 
 	/**
-	 * Returns whether the connection holds more than half its queue and keeps it for 200 ms:
-	 * the peer does not read.
+	 * Returns whether the server received nothing more for half a second while the client's
+	 * connection held more than half its queue: the pipe is backed up, not just slow.
 	 */
-	private static boolean backedUp(PipeConnection connection) {
+	private static boolean backedUp(PipeConnection connection, PipeStatistics server) {
+		long received = server.messagesReceived();
 		try {
-			await().during(Duration.ofMillis(200))
-				.atMost(Duration.ofMillis(400))
-				.until(() -> connection.queuedBytes() > 4 * 1024);
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofMillis(700))
+				.until(() -> connection.queuedBytes() > 4 * 1024 && server.messagesReceived() == received);
 			return true;
 		}
 		catch (ConditionTimeoutException ex) {

@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -223,8 +224,12 @@ class WireFormatIntegrationTests {
 					assertThat(Duration.ofNanos(System.nanoTime() - connected)).isLessThan(Duration.ofMillis(1500));
 					assertThat(log.events()).singleElement()
 						.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("asyncipc.format=raw"));
-					// The server got the hello as a raw message: the client's hello is all it sees.
-					assertThat(server.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).hasSize(7);
+					// The server got the hello as a raw message: the client's hello, with its largest message, is all
+					// it sees.
+					String hello = new String(new EnvelopeCodec().encodeHello(Map.of(
+							EnvelopeCodec.MAX_MESSAGE_SIZE_PARAMETER, Long.toString(DataSize.ofMegabytes(16).toBytes()))),
+							StandardCharsets.UTF_8);
+					assertThat(server.getBean(TextCollector.class).texts.poll(5, TimeUnit.SECONDS)).isEqualTo(hello);
 					await().during(Duration.ofMillis(300))
 						.atMost(Duration.ofSeconds(1))
 						.until(() -> client.getBean(TextCollector.class).texts.isEmpty());

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.PipeConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,13 +67,13 @@ final class PendingReplies {
 	/**
 	 * Registers a request that is about to go out, before it does, so that no reply can come
 	 * before its entry.
-	 * @param connectionId the connection it goes out on
+	 * @param connection the connection it goes out on
 	 * @param timeout how long to wait for the reply
 	 * @return the request, with its correlation id and the future of its reply
 	 */
-	Pending register(String connectionId, Duration timeout) {
+	Pending register(PipeConnection connection, Duration timeout) {
 		String id = this.idPrefix + Long.toHexString(this.sequence.incrementAndGet());
-		Pending request = new Pending(id, connectionId, timeout, System.nanoTime() + timeout.toNanos());
+		Pending request = new Pending(id, connection, timeout, System.nanoTime() + timeout.toNanos());
 		this.pending.put(id, request);
 		try {
 			sweepBy(request.deadline);
@@ -96,22 +97,22 @@ final class PendingReplies {
 
 	/**
 	 * Hands a reply to its request.
-	 * @param connectionId the connection it came on
+	 * @param connection the connection it came on: only the one the request went out on may answer
 	 * @param reply the reply: an envelope with the reply flag
 	 */
-	void onReply(String connectionId, Envelope reply) {
+	void onReply(PipeConnection connection, Envelope reply) {
 		String id = reply.getCorrelationId();
 		Pending request = (id != null) ? this.pending.get(id) : null;
-		if (request == null || !request.connectionId.equals(connectionId)) {
+		if (request == null || request.connection != connection) {
 			logger.debug("Pipe '{}': dropped a reply of {} bytes on connection {} to request {}, which timed out, "
-					+ "failed or is unknown", this.pipeName, reply.getPayload().length, connectionId, id);
+					+ "failed or is unknown", this.pipeName, reply.getPayload().length, connection.id(), id);
 			return;
 		}
 		if (!this.pending.remove(id, request)) {
 			return;
 		}
 		if (reply.isError()) {
-			request.reply.completeExceptionally(new PipeRemoteException(this.pipeName, connectionId, reply.getTypeId(),
+			request.reply.completeExceptionally(new PipeRemoteException(this.pipeName, connection.id(), reply.getTypeId(),
 					new String(reply.getPayload(), StandardCharsets.UTF_8)));
 		}
 		else {
@@ -121,12 +122,12 @@ final class PendingReplies {
 
 	/**
 	 * Fails every request that waits for a reply on a connection that closed.
-	 * @param connectionId the connection
+	 * @param connection the connection
 	 */
-	void onDisconnected(String connectionId) {
+	void onDisconnected(PipeConnection connection) {
 		for (Pending request : this.pending.values()) {
-			if (request.connectionId.equals(connectionId) && this.pending.remove(request.id, request)) {
-				request.reply.completeExceptionally(new PipeClosedException("connection " + connectionId + " of pipe '"
+			if (request.connection == connection && this.pending.remove(request.id, request)) {
+				request.reply.completeExceptionally(new PipeClosedException("connection " + connection.id() + " of pipe '"
 						+ this.pipeName + "' closed before the reply to request " + request.id + " came"));
 			}
 		}
@@ -185,7 +186,7 @@ final class PendingReplies {
 			if (request.deadline - now <= 0) {
 				if (this.pending.remove(request.id, request)) {
 					request.reply.completeExceptionally(new PipeReplyTimeoutException(this.pipeName,
-							request.connectionId, request.id, request.timeout));
+							request.connection.id(), request.id, request.timeout));
 				}
 			}
 			else if (earliest == NO_SWEEP || request.deadline - earliest < 0) {
@@ -222,7 +223,8 @@ final class PendingReplies {
 
 		private final String id;
 
-		private final String connectionId;
+		/** The connection, not its id: a client's connection takes its server's id once the hello came. */
+		private final PipeConnection connection;
 
 		private final Duration timeout;
 
@@ -230,9 +232,9 @@ final class PendingReplies {
 
 		private final CompletableFuture<Envelope> reply = new CompletableFuture<>();
 
-		private Pending(String id, String connectionId, Duration timeout, long deadline) {
+		private Pending(String id, PipeConnection connection, Duration timeout, long deadline) {
 			this.id = id;
-			this.connectionId = connectionId;
+			this.connection = connection;
 			this.timeout = timeout;
 			this.deadline = deadline;
 		}

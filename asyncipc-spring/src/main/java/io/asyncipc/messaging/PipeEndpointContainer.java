@@ -155,7 +155,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.statistics = (options.statistics() != null) ? options.statistics() : new PipeStatistics();
 		this.options = options.toBuilder().statistics(this.statistics).build();
 		this.registry = registry;
-		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format");
+		this.formats = new WireFormats(name, role, PipeFormat.ENVELOPE, "asyncipc.format", options.maxMessageSize(),
+				this::announce);
 		this.replies = new PendingReplies(name);
 	}
 
@@ -166,7 +167,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 * which a client names when its server does not speak the envelope
 	 */
 	public void setFormat(PipeFormat format, String property) {
-		this.formats = new WireFormats(this.name, this.role, format, property);
+		this.formats = new WireFormats(this.name, this.role, format, property, this.options.maxMessageSize(),
+				this::announce);
 	}
 
 	/**
@@ -467,9 +469,20 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	@Override
 	public void onConnected(PipeConnection connection) {
-		logger.info("Pipe '{}': connection {} with {} is open", this.name, connection.id(), connection.peer());
-		this.formats.onConnected(connection);
+		boolean now = this.formats.onConnected(connection);
 		this.firstConnection.countDown();
+		if (now) {
+			announce(connection);
+		}
+	}
+
+	/**
+	 * Logs and publishes a connection: at once, but for a client of an envelope pipe, whose
+	 * connection takes its server's id from the server's hello, and is announced once that
+	 * came (or is known not to come), so that both ends name it alike from the first line.
+	 */
+	private void announce(PipeConnection connection) {
+		logger.info("Pipe '{}': connection {} with {} is open", this.name, connection.id(), connection.peer());
 		this.publisher.publishEvent(new PipeConnectedEvent(this, exposed(connection)));
 	}
 
@@ -489,7 +502,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			return;
 		}
 		if (envelope.isReply()) {
-			this.replies.onReply(connection.id(), envelope);
+			this.replies.onReply(connection, envelope);
 			return;
 		}
 		if (!this.registry.hasListeners(this.id)) {
@@ -505,9 +518,14 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	@Override
 	public void onDisconnected(PipeConnection connection, DisconnectReason reason, Throwable cause) {
+		boolean announced = this.formats.onDisconnected(connection);
+		this.replies.onDisconnected(connection);
+		if (!announced) {
+			logger.info("Pipe '{}': connection {} closed ({}) before its server's hello came", this.name,
+					connection.id(), reason);
+			return;
+		}
 		logger.info("Pipe '{}': connection {} closed ({})", this.name, connection.id(), reason);
-		this.formats.onDisconnected(connection);
-		this.replies.onDisconnected(connection.id());
 		this.publisher.publishEvent(
 				new PipeDisconnectedEvent(this, this.name, connection.id(), connection.peer(), reason, cause));
 	}
@@ -568,7 +586,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			return CompletableFuture.failedFuture(new PipeException(current.rawPipeMessage()));
 		}
 		long started = System.nanoTime();
-		PendingReplies.Pending pending = this.replies.register(connection.id(), timeout);
+		PendingReplies.Pending pending = this.replies.register(connection, timeout);
 		PipeMetricsRecorder recorder = this.metricsRecorder;
 		try {
 			current.send(connection, request.apply(pending.id()), true).whenComplete((sent, error) -> {

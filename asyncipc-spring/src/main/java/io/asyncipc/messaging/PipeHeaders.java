@@ -27,7 +27,9 @@ public final class PipeHeaders {
 	 * The id of the connection the message came on ({@code String}), as this process's log
 	 * lines and {@link io.asyncipc.messaging.event.PipeConnectedEvent events} name it; a server
 	 * answers that one client by giving it to
-	 * {@link PipeTemplate#convertAndSendAsync(String, Object)}. Always present.
+	 * {@link PipeTemplate#convertAndSendAsync(String, Object)}. On a pipe of the envelope format
+	 * both ends have the same id, the server's, which its hello gave the client, so that the logs
+	 * of both processes can be matched. Always present.
 	 */
 	public static final String CONNECTION_ID = PREFIX + "connectionId";
 

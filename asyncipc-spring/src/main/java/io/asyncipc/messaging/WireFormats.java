@@ -2,19 +2,23 @@ package io.asyncipc.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.messaging.envelope.EnvelopeCodec;
 import io.asyncipc.messaging.envelope.EnvelopeFormatException;
+import io.asyncipc.transport.MessageTooLargeException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendResult;
+import io.asyncipc.transport.support.ConnectionIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * says: a client of an envelope pipe sends the hello first and waits a second for the server's;
  * a server of an envelope pipe reads the first message of each connection, answers a hello and
  * serves anything else in the raw format; until that first message, or for a second, it holds
- * what it sends to the connection. The state lives here, one entry per open connection,
- * removed when it closes.
+ * what it sends to the connection. The hellos carry parameters where both ends are AsyncIPC:
+ * each end's largest message, so that a sender refuses what its peer would close the connection
+ * for, and the server's id of the connection, which the client takes, so that both ends name
+ * it alike; a client's connection is announced once its server's hello came (or did not). The
+ * state lives here, one entry per open connection, removed when it closes.
  */
 final class WireFormats {
 
@@ -43,22 +50,42 @@ final class WireFormats {
 
 	private final String formatProperty;
 
-	private final Map<String, State> states = new ConcurrentHashMap<>();
+	private final long maxMessageSize;
 
-	WireFormats(String pipeName, PipeRole role, PipeFormat format, String formatProperty) {
+	private final Consumer<PipeConnection> announcer;
+
+	/** By connection, not by id: a client's connection takes its server's id from the hello. */
+	private final Map<PipeConnection, State> states = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the formats of one pipe.
+	 * @param maxMessageSize the largest message this end accepts, which its hello tells the peer
+	 * @param announcer told of a client's connection once its server's hello came, or it is
+	 * known that none comes; a server's connections, and those of a raw pipe, are announced at
+	 * once, by the caller of {@link #onConnected}
+	 */
+	WireFormats(String pipeName, PipeRole role, PipeFormat format, String formatProperty, long maxMessageSize,
+			Consumer<PipeConnection> announcer) {
 		this.pipeName = pipeName;
 		this.role = role;
 		this.format = format;
 		this.formatProperty = formatProperty;
+		this.maxMessageSize = maxMessageSize;
+		this.announcer = announcer;
 	}
 
 	PipeFormat format() {
 		return this.format;
 	}
 
-	void onConnected(PipeConnection connection) {
+	/**
+	 * Starts a connection: a client of an envelope pipe sends its hello.
+	 * @return whether the connection is to be announced now; if not, the announcer is told
+	 * later, unless it closes first
+	 */
+	boolean onConnected(PipeConnection connection) {
 		if (this.format == PipeFormat.RAW) {
-			return;
+			return true;
 		}
 		State state = state(connection);
 		if (this.role == PipeRole.CLIENT) {
@@ -66,18 +93,28 @@ final class WireFormats {
 		}
 		CompletableFuture.delayedExecutor(HELLO_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
 			.execute(() -> helloTimedOut(connection, state));
+		return this.role == PipeRole.SERVER;
 	}
 
-	void onDisconnected(PipeConnection connection) {
-		State state = this.states.remove(connection.id());
-		if (state != null) {
-			synchronized (state) {
-				for (Held held : state.held) {
-					held.future.completeExceptionally(new PipeClosedException("connection " + connection.id()
-							+ " of pipe '" + this.pipeName + "' closed before the message was sent"));
-				}
-				state.held.clear();
+	/**
+	 * Ends a connection: what was held for it fails.
+	 * @return whether it had been announced
+	 */
+	boolean onDisconnected(PipeConnection connection) {
+		State state = this.states.remove(connection);
+		if (state == null) {
+			return true;
+		}
+		synchronized (state) {
+			for (Held held : state.held) {
+				held.future.completeExceptionally(new PipeClosedException("connection " + connection.id()
+						+ " of pipe '" + this.pipeName + "' closed before the message was sent"));
 			}
+			state.held.clear();
+			boolean announced = state.announced || this.role == PipeRole.SERVER;
+			// A hello that comes no more must not announce it afterwards.
+			state.announced = true;
+			return announced;
 		}
 	}
 
@@ -96,6 +133,7 @@ final class WireFormats {
 			// Settled for good: no lock per message.
 			return this.codec.decode(bytes);
 		}
+		Envelope envelope;
 		synchronized (state) {
 			switch (state.kind) {
 				case ENVELOPE:
@@ -107,9 +145,11 @@ final class WireFormats {
 							+ "envelope", this.pipeName, bytes.length);
 					return null;
 				default:
-					return first(connection, state, bytes);
+					envelope = first(connection, state, bytes);
 			}
 		}
+		announceIfDue(connection, state);
+		return envelope;
 	}
 
 	/**
@@ -140,7 +180,7 @@ final class WireFormats {
 		if (state.kind == Kind.ENVELOPE) {
 			// Settled for good, and published only once the hello and the held messages were handed to the
 			// connection: what goes out here goes out after them, without a lock per message.
-			return connection.send(this.codec.encode(envelope));
+			return sendEnvelope(connection, state, envelope);
 		}
 		synchronized (state) {
 			if (this.role == PipeRole.CLIENT) {
@@ -149,7 +189,7 @@ final class WireFormats {
 						.failedFuture(new PipeClosedException(mismatchMessage() + "; the message was not sent"));
 				}
 				sendHello(connection, state);
-				return connection.send(this.codec.encode(envelope));
+				return sendEnvelope(connection, state, envelope);
 			}
 			if (state.kind == Kind.UNKNOWN) {
 				if (!connection.isOpen()) {
@@ -164,8 +204,25 @@ final class WireFormats {
 			if (request && state.kind == Kind.RAW) {
 				return CompletableFuture.failedFuture(new PipeException(rawConnectionMessage(connection)));
 			}
-			return connection.send(bytes(state, envelope));
+			return (state.kind == Kind.ENVELOPE) ? sendEnvelope(connection, state, envelope)
+					: connection.send(envelope.getPayload());
 		}
+	}
+
+	/**
+	 * Sends an envelope, unless it is larger than the peer said it accepts: the peer would close
+	 * the connection for it, and only its own log would say why.
+	 */
+	private CompletableFuture<SendResult> sendEnvelope(PipeConnection connection, State state, Envelope envelope) {
+		byte[] bytes = this.codec.encode(envelope);
+		if (bytes.length > state.peerMaxMessageSize) {
+			return CompletableFuture.failedFuture(new MessageTooLargeException("message of " + bytes.length
+					+ " bytes is larger than the maximum of " + state.peerMaxMessageSize + " bytes that the peer of "
+					+ "connection " + connection.id() + " on pipe '" + this.pipeName + "' accepts, as its hello said; "
+					+ "raise max-message-size there (asyncipc.max-message-size or asyncipc.pipes.<id>.max-message-size "
+					+ "on an AsyncIPC peer), or send less; the message was not sent"));
+		}
+		return connection.send(bytes);
 	}
 
 	String rawPipeMessage() {
@@ -180,14 +237,6 @@ final class WireFormats {
 				+ "the request was not sent";
 	}
 
-	private byte[] bytes(State state, Envelope envelope) {
-		return bytes(state.kind, envelope);
-	}
-
-	private byte[] bytes(Kind kind, Envelope envelope) {
-		return (kind == Kind.ENVELOPE) ? this.codec.encode(envelope) : envelope.getPayload();
-	}
-
 	/** Sends what a server held for a connection, now that its format is known. */
 	private void release(PipeConnection connection, State state, Kind kind) {
 		for (Held held : state.held) {
@@ -196,12 +245,14 @@ final class WireFormats {
 				continue;
 			}
 			try {
-				connection.send(bytes(kind, held.envelope)).whenComplete((sent, error) -> {
+				CompletableFuture<SendResult> sent = (kind == Kind.ENVELOPE)
+						? sendEnvelope(connection, state, held.envelope) : connection.send(held.envelope.getPayload());
+				sent.whenComplete((result, error) -> {
 					if (error != null) {
 						held.future.completeExceptionally(error);
 					}
 					else {
-						held.future.complete(sent);
+						held.future.complete(result);
 					}
 				});
 			}
@@ -214,20 +265,23 @@ final class WireFormats {
 
 	private Envelope first(PipeConnection connection, State state, byte[] bytes) {
 		boolean hello = EnvelopeCodec.startsWithMagic(bytes);
-		if (hello) {
-			// A later version or a malformed hello: the codec's error names it, and closes the connection.
-			this.codec.decodeHello(bytes);
-		}
+		// A later version or a malformed hello: the codec's error names it, and closes the connection.
+		HelloParameters parameters = hello ? HelloParameters.of(this.codec.decodeHello(bytes)) : null;
 		if (this.role == PipeRole.CLIENT) {
 			if (hello) {
+				takeParameters(connection, state, parameters);
 				state.kind = Kind.ENVELOPE;
+				state.announceDue = true;
 				return null;
 			}
 			mismatch(connection, state);
 			return null;
 		}
 		if (hello) {
-			connection.send(this.codec.encodeHello());
+			state.peerMaxMessageSize = parameters.maxMessageSize();
+			// A client whose hello had no parameters may refuse a hello with some: it gets the plain one.
+			connection.send(parameters.present() ? this.codec.encodeHello(serverParameters(connection))
+					: this.codec.encodeHello());
 			release(connection, state, Kind.ENVELOPE);
 			// Published last: a send that sees it skips the lock, and must go out after the hello and what was held.
 			state.kind = Kind.ENVELOPE;
@@ -236,6 +290,40 @@ final class WireFormats {
 		release(connection, state, Kind.RAW);
 		state.kind = Kind.RAW;
 		return Envelope.of(bytes);
+	}
+
+	private void takeParameters(PipeConnection connection, State state, HelloParameters parameters) {
+		state.peerMaxMessageSize = parameters.maxMessageSize();
+		String serverId = parameters.connectionId();
+		if (serverId != null) {
+			String ownId = connection.id();
+			if (ConnectionIds.adopt(connection, serverId)) {
+				logger.debug("Pipe '{}': connection {} takes the id {} that its server gave it", this.pipeName, ownId,
+						serverId);
+			}
+			else {
+				logger.debug("Pipe '{}': connection {} keeps its id: another connection has its server's id {}",
+						this.pipeName, ownId, serverId);
+			}
+		}
+	}
+
+	private Map<String, String> serverParameters(PipeConnection connection) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put(EnvelopeCodec.CONNECTION_ID_PARAMETER, connection.id());
+		parameters.put(EnvelopeCodec.MAX_MESSAGE_SIZE_PARAMETER, Long.toString(this.maxMessageSize));
+		return parameters;
+	}
+
+	/** Tells the announcer of a client's connection once, outside the state's lock. */
+	private void announceIfDue(PipeConnection connection, State state) {
+		synchronized (state) {
+			if (!state.announceDue || state.announced) {
+				return;
+			}
+			state.announced = true;
+		}
+		this.announcer.accept(connection);
 	}
 
 	private void helloTimedOut(PipeConnection connection, State state) {
@@ -252,10 +340,12 @@ final class WireFormats {
 				state.kind = Kind.RAW;
 			}
 		}
+		announceIfDue(connection, state);
 	}
 
 	private void mismatch(PipeConnection connection, State state) {
 		state.kind = Kind.MISMATCH;
+		state.announceDue = true;
 		logger.warn("{}; connection {} delivers nothing to listeners", mismatchMessage(), connection.id());
 	}
 
@@ -269,14 +359,15 @@ final class WireFormats {
 		synchronized (state) {
 			if (!state.helloSent) {
 				state.helloSent = true;
-				connection.send(this.codec.encodeHello());
+				connection.send(this.codec.encodeHello(
+						Map.of(EnvelopeCodec.MAX_MESSAGE_SIZE_PARAMETER, Long.toString(this.maxMessageSize))));
 			}
 		}
 	}
 
 	private State state(PipeConnection connection) {
 		// A connection that closed keeps no entry: its entry went with onDisconnected.
-		return connection.isOpen() ? this.states.computeIfAbsent(connection.id(), (id) -> new State()) : new State();
+		return connection.isOpen() ? this.states.computeIfAbsent(connection, (key) -> new State()) : new State();
 	}
 
 	private enum Kind {
@@ -290,7 +381,18 @@ final class WireFormats {
 		/** Written under the state's lock, read without it on the paths of a settled connection. */
 		private volatile Kind kind = Kind.UNKNOWN;
 
+		/**
+		 * The largest message the peer said it accepts. Written before {@link #kind} turns
+		 * {@code ENVELOPE}, so that the sends that read it after the kind see it.
+		 */
+		private long peerMaxMessageSize = Long.MAX_VALUE;
+
 		private boolean helloSent;
+
+		/** A client's connection is to be announced: its server's hello came, or it is known that none comes. */
+		private boolean announceDue;
+
+		private boolean announced;
 
 		private final List<Held> held = new ArrayList<>();
 

@@ -3,12 +3,18 @@ package io.asyncipc.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.messaging.envelope.Envelope;
+import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeClosedException;
+import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +31,8 @@ class PendingRepliesTests {
 
 	private final PendingReplies replies = new PendingReplies("orders");
 
+	private final Map<String, PipeConnection> connections = new HashMap<>();
+
 	@AfterEach
 	void stop() {
 		this.replies.onStopped();
@@ -32,25 +40,25 @@ class PendingRepliesTests {
 
 	@Test
 	void aReplyOnTheRequestsConnectionCompletesIt() {
-		PendingReplies.Pending request = this.replies.register("c-1", LONG);
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), LONG);
 		Envelope reply = reply(request.id(), "done");
-		this.replies.onReply("c-1", reply);
+		this.replies.onReply(connection("c-1"), reply);
 		assertThat(request.reply()).isCompletedWithValue(reply);
 		assertThat(this.replies.size()).isZero();
 	}
 
 	@Test
 	void aReplyOnAnotherConnectionDoesNotCompleteTheRequest() {
-		PendingReplies.Pending request = this.replies.register("c-1", LONG);
-		this.replies.onReply("c-2", reply(request.id(), "forged"));
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), LONG);
+		this.replies.onReply(connection("c-2"), reply(request.id(), "forged"));
 		assertThat(request.reply()).isNotDone();
 		assertThat(this.replies.size()).isOne();
 	}
 
 	@Test
 	void anErrorReplyFailsTheRequestWithTheRemoteTypeAndMessage() {
-		PendingReplies.Pending request = this.replies.register("c-1", LONG);
-		this.replies.onReply("c-1", Envelope.builder()
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), LONG);
+		this.replies.onReply(connection("c-1"), Envelope.builder()
 			.correlationId(request.id())
 			.reply(true)
 			.error(true)
@@ -68,21 +76,21 @@ class PendingRepliesTests {
 
 	@Test
 	void aRequestTimesOutAndItsLateReplyIsDropped() {
-		PendingReplies.Pending request = this.replies.register("c-1", Duration.ofMillis(50));
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), Duration.ofMillis(50));
 		assertThat(request.reply()).failsWithin(Duration.ofSeconds(5))
 			.withThrowableThat()
 			.havingCause()
 			.isInstanceOf(PipeReplyTimeoutException.class)
 			.withMessageContaining(request.id());
 		assertThat(this.replies.size()).isZero();
-		this.replies.onReply("c-1", reply(request.id(), "late"));
+		this.replies.onReply(connection("c-1"), reply(request.id(), "late"));
 		assertThat(this.replies.size()).isZero();
 	}
 
 	@Test
 	void aShorterTimeoutAfterALongerOneStillFiresOnTime() {
-		PendingReplies.Pending patient = this.replies.register("c-1", LONG);
-		PendingReplies.Pending hasty = this.replies.register("c-1", Duration.ofMillis(50));
+		PendingReplies.Pending patient = this.replies.register(connection("c-1"), LONG);
+		PendingReplies.Pending hasty = this.replies.register(connection("c-1"), Duration.ofMillis(50));
 		assertThat(hasty.reply()).failsWithin(Duration.ofSeconds(5))
 			.withThrowableThat()
 			.havingCause()
@@ -95,7 +103,7 @@ class PendingRepliesTests {
 	void everyRequestOfAStreamTimesOutThoughOneSweepKeepsThemAll() {
 		List<PendingReplies.Pending> requests = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
-			requests.add(this.replies.register("c-" + (i % 3), Duration.ofMillis(20 + i)));
+			requests.add(this.replies.register(connection("c-" + (i % 3)), Duration.ofMillis(20 + i)));
 		}
 		for (PendingReplies.Pending request : requests) {
 			assertThat(request.reply()).failsWithin(Duration.ofSeconds(5))
@@ -108,10 +116,10 @@ class PendingRepliesTests {
 
 	@Test
 	void aDisconnectFailsTheRequestsOfThatConnectionOnly() {
-		PendingReplies.Pending first = this.replies.register("c-1", LONG);
-		PendingReplies.Pending second = this.replies.register("c-1", LONG);
-		PendingReplies.Pending other = this.replies.register("c-2", LONG);
-		this.replies.onDisconnected("c-1");
+		PendingReplies.Pending first = this.replies.register(connection("c-1"), LONG);
+		PendingReplies.Pending second = this.replies.register(connection("c-1"), LONG);
+		PendingReplies.Pending other = this.replies.register(connection("c-2"), LONG);
+		this.replies.onDisconnected(connection("c-1"));
 		assertThat(first.reply()).isCompletedExceptionally();
 		assertThat(second.reply()).failsWithin(Duration.ZERO)
 			.withThrowableThat()
@@ -124,7 +132,7 @@ class PendingRepliesTests {
 
 	@Test
 	void aFailedSendEndsTheRequestWithItsCause() {
-		PendingReplies.Pending request = this.replies.register("c-1", LONG);
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), LONG);
 		IllegalStateException cause = new IllegalStateException("queue full");
 		this.replies.failed(request, cause);
 		assertThat(request.reply()).failsWithin(Duration.ZERO).withThrowableThat().havingCause().isSameAs(cause);
@@ -133,13 +141,13 @@ class PendingRepliesTests {
 
 	@Test
 	void stoppingFailsEveryRequestAndALaterRequestStillWorks() {
-		PendingReplies.Pending request = this.replies.register("c-1", LONG);
+		PendingReplies.Pending request = this.replies.register(connection("c-1"), LONG);
 		this.replies.onStopped();
 		assertThat(request.reply()).failsWithin(Duration.ZERO)
 			.withThrowableThat()
 			.havingCause()
 			.withMessageContaining("pipe 'orders' stopped");
-		PendingReplies.Pending next = this.replies.register("c-1", Duration.ofMillis(50));
+		PendingReplies.Pending next = this.replies.register(connection("c-1"), Duration.ofMillis(50));
 		assertThat(next.reply()).failsWithin(Duration.ofSeconds(5))
 			.withThrowableThat()
 			.havingCause()
@@ -150,13 +158,13 @@ class PendingRepliesTests {
 	void correlationIdsAreUniqueAndShareTheirPipesRandomPrefix() {
 		Set<String> ids = new HashSet<>();
 		for (int i = 0; i < 1000; i++) {
-			ids.add(this.replies.register("c-1", LONG).id());
+			ids.add(this.replies.register(connection("c-1"), LONG).id());
 		}
 		assertThat(ids).hasSize(1000);
 		String prefix = ids.iterator().next().substring(0, 17);
 		assertThat(prefix).matches("[0-9a-f]{16}-");
 		assertThat(ids).allSatisfy((id) -> assertThat(id).startsWith(prefix));
-		assertThat(new PendingReplies("orders").register("c-1", LONG).id()).doesNotStartWith(prefix);
+		assertThat(new PendingReplies("orders").register(connection("c-1"), LONG).id()).doesNotStartWith(prefix);
 	}
 
 	private static Envelope reply(String correlationId, String text) {
@@ -165,6 +173,53 @@ class PendingRepliesTests {
 			.reply(true)
 			.payload(text.getBytes(StandardCharsets.UTF_8))
 			.build();
+	}
+
+	/** The same connection for the same id: requests and replies are matched by connection. */
+	private PipeConnection connection(String id) {
+		return this.connections.computeIfAbsent(id, IdOnlyConnection::new);
+	}
+
+	/**
+	 * A connection that only has an id: what the correlation looks at, and names in its errors.
+	 * It sends nothing, so the tests can drive replies, timeouts and closes by hand.
+	 */
+	private record IdOnlyConnection(String id) implements PipeConnection {
+
+		@Override
+		public PeerIdentity peer() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public String pipeName() {
+			return "orders";
+		}
+
+		@Override
+		public boolean isOpen() {
+			return true;
+		}
+
+		@Override
+		public CompletableFuture<SendResult> send(byte[] message) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public long queuedBytes() {
+			return 0;
+		}
+
+		@Override
+		public boolean isWritable() {
+			return true;
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 }

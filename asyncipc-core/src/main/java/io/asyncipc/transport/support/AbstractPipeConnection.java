@@ -47,7 +47,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractPipeConnection.class);
 
-	private final String id;
+	/** Given by the endpoint; a client's may take the id its server gave the connection, once. */
+	private volatile String id;
 
 	private final PeerIdentity peer;
 
@@ -157,6 +158,27 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	@Override
 	public String id() {
 		return this.id;
+	}
+
+	/**
+	 * Takes the id that the peer gave this connection, so that both ends name it alike: what
+	 * is sent and logged from now on carries it, and the endpoint finds the connection by it.
+	 * @param peerId the peer's id for this connection
+	 * @return whether it was taken; not if another connection of the endpoint has it
+	 */
+	final boolean adoptId(String peerId) {
+		String old = this.id;
+		if (old.equals(peerId)) {
+			return true;
+		}
+		if (!this.endpoint.renamed(this, peerId)) {
+			return false;
+		}
+		this.id = peerId;
+		this.outbound.connectionId(peerId);
+		this.endpoint.renameDone(this, old, peerId);
+		logger.debug("Connection {} on pipe '{}' is {} from now on, as its peer names it", old, pipeName(), peerId);
+		return true;
 	}
 
 	@Override

@@ -399,8 +399,28 @@ public abstract class AbstractPipeEndpoint implements PipeEndpoint {
 		this.connections.put(connection.id(), connection);
 	}
 
+	/**
+	 * Files a connection under the id it takes next, beside its old one until
+	 * {@link #renameDone}.
+	 * @return whether the id was free
+	 */
+	boolean renamed(AbstractPipeConnection connection, String newId) {
+		return this.connections.putIfAbsent(newId, connection) == null;
+	}
+
+	/**
+	 * Drops a renamed connection's old id, and its new one too if it closed meanwhile: its
+	 * removal may have read the old id.
+	 */
+	void renameDone(AbstractPipeConnection connection, String oldId, String newId) {
+		this.connections.remove(oldId, connection);
+		if (!connection.isOpen()) {
+			this.connections.remove(newId, connection);
+		}
+	}
+
 	void removed(AbstractPipeConnection connection, DisconnectReason reason, Throwable cause) {
-		this.connections.remove(connection.id());
+		this.connections.remove(connection.id(), connection);
 		admissionReleased();
 		connectionClosed(connection, reason, cause);
 	}

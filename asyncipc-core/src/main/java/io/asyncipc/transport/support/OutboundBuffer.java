@@ -29,7 +29,7 @@ import io.asyncipc.transport.SendResult;
  */
 final class OutboundBuffer {
 
-	private final String connectionId;
+	private volatile String connectionId;
 
 	private final int frameOverhead;
 
@@ -85,6 +85,11 @@ final class OutboundBuffer {
 		this.lowWatermark = maxQueuedBytes / 4;
 		this.listener = listener;
 		this.traffic = traffic;
+	}
+
+	/** Names the connection anew, for the send results from now on. */
+	void connectionId(String connectionId) {
+		this.connectionId = connectionId;
 	}
 
 	/**

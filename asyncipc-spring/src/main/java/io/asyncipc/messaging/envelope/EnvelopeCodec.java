@@ -1,5 +1,7 @@
 package io.asyncipc.messaging.envelope;
 
+import java.util.Map;
+
 /**
  * Encodes an {@link Envelope} into the bytes of one transport message and decodes it back, and
  * encodes and decodes the hello that an envelope peer sends first on a connection. The layout is
@@ -58,8 +60,23 @@ public final class EnvelopeCodec {
 	/** Magic, version, kind, flags and the header section's length. */
 	static final int MESSAGE_PREFIX_SIZE = 11;
 
-	/** Magic, version, kind and flags: the whole hello. */
+	/** Magic, version, kind and flags: the whole hello without parameters. */
 	static final int HELLO_SIZE = 7;
+
+	/** The hello's flag that says parameters follow its first seven bytes. */
+	static final byte HELLO_FLAG_PARAMETERS = 0x01;
+
+	/**
+	 * The hello parameter that tells the largest transport message its sender accepts, in
+	 * bytes, as decimal digits: a peer sends nothing larger, and fails such a send instead.
+	 */
+	public static final String MAX_MESSAGE_SIZE_PARAMETER = "max-message-size";
+
+	/**
+	 * The hello parameter with which a server tells the client the id it gave the connection,
+	 * so that both ends name it alike. A client does not send it.
+	 */
+	public static final String CONNECTION_ID_PARAMETER = "connection-id";
 
 	private static final byte[] HELLO = { (byte) 0x89, 'A', 'I', 'P', VERSION, KIND_HELLO, 0 };
 
@@ -119,20 +136,39 @@ public final class EnvelopeCodec {
 	}
 
 	/**
-	 * Returns the hello that an envelope peer sends as the first message on a connection.
+	 * Returns the hello without parameters that an envelope peer sends as the first message on
+	 * a connection, and that a server answers to a client's hello without parameters.
 	 * @return a new array of {@value #HELLO_SIZE} bytes
 	 */
 	public byte[] encodeHello() {
-		return HELLO.clone();
+		return plainHello();
 	}
 
 	/**
-	 * Checks that a message is a hello of this version.
-	 * @param message the whole message
-	 * @throws EnvelopeFormatException if it is not
+	 * Returns a hello with parameters, such as {@link #MAX_MESSAGE_SIZE_PARAMETER}: the
+	 * parameters flag is set, and the parameters follow, laid out as an envelope's headers are.
+	 * Without parameters it is the plain hello of {@link #encodeHello()}.
+	 * @param parameters the parameters, in the order they are written
+	 * @return a new array
+	 * @throws IllegalArgumentException if a key is empty, a key or value is over its limit or not
+	 * valid Unicode, or the parameters take more than the maximum header size
 	 */
-	public void decodeHello(byte[] message) {
-		new EnvelopeReader(message, this.maxHeaderSize).readHello();
+	public byte[] encodeHello(Map<String, String> parameters) {
+		return new EnvelopeWriter(this.maxHeaderSize).writeHello(parameters);
+	}
+
+	/**
+	 * Checks that a message is a hello of this version, and returns its parameters.
+	 * @param message the whole message
+	 * @return its parameters in the order they came, empty for a hello without any
+	 * @throws EnvelopeFormatException if it is not a hello of this version within the limits
+	 */
+	public Map<String, String> decodeHello(byte[] message) {
+		return new EnvelopeReader(message, this.maxHeaderSize).readHello();
+	}
+
+	static byte[] plainHello() {
+		return HELLO.clone();
 	}
 
 	/**

@@ -90,21 +90,41 @@ final class EnvelopeReader {
 		return builder.payload(Arrays.copyOfRange(this.message, headerEnd, this.message.length)).build();
 	}
 
-	void readHello() {
+	Map<String, String> readHello() {
 		readPrefix(EnvelopeCodec.KIND_HELLO);
 		int flagsAt = this.offset;
 		int flags = readUnsignedByte("hello flags", this.message.length);
-		if (flags != 0) {
+		int reserved = flags & ~EnvelopeCodec.HELLO_FLAG_PARAMETERS;
+		if (reserved != 0) {
 			throw new EnvelopeFormatException(String.format("reserved hello flag bits 0x%02x are set at offset %d; "
-					+ "version %d has no hello flags, and a peer that uses some must send a later version", flags,
-					flagsAt, EnvelopeCodec.VERSION), flagsAt);
+					+ "version %d knows only the parameters flag (0x01), and a peer that uses more must send a "
+					+ "later version", reserved, flagsAt, EnvelopeCodec.VERSION), flagsAt);
+		}
+		if ((flags & EnvelopeCodec.HELLO_FLAG_PARAMETERS) == 0) {
+			if (this.offset != this.message.length) {
+				throw new EnvelopeFormatException("hello of " + this.message.length + " bytes has "
+						+ bytes(this.message.length - this.offset) + " more than expected, from offset " + this.offset
+						+ "; a hello of version " + EnvelopeCodec.VERSION + " without the parameters flag is exactly "
+						+ EnvelopeCodec.HELLO_SIZE + " bytes", this.offset);
+			}
+			return Map.of();
+		}
+		if (this.message.length - this.offset > this.maxHeaderSize) {
+			throw new EnvelopeFormatException("hello parameters of " + (this.message.length - this.offset)
+					+ " bytes from offset " + this.offset + " are more than the maximum header size of "
+					+ this.maxHeaderSize + " bytes", this.offset);
+		}
+		Map<String, String> parameters = readEntries("hello parameter", this.message.length);
+		if (parameters.isEmpty()) {
+			throw new EnvelopeFormatException("hello at offset " + flagsAt + " has the parameters flag and no "
+					+ "parameters; a hello without parameters has flags 0", flagsAt);
 		}
 		if (this.offset != this.message.length) {
 			throw new EnvelopeFormatException("hello of " + this.message.length + " bytes has "
-					+ bytes(this.message.length - this.offset) + " more than expected, from offset " + this.offset
-					+ "; a hello of version " + EnvelopeCodec.VERSION + " is exactly " + EnvelopeCodec.HELLO_SIZE
-					+ " bytes", this.offset);
+					+ bytes(this.message.length - this.offset) + " unused after its last parameter, at offset "
+					+ this.offset, this.offset);
 		}
+		return parameters;
 	}
 
 	private void readPrefix(int expectedKind) {
@@ -138,34 +158,48 @@ final class EnvelopeReader {
 	}
 
 	private void readHeaders(Envelope.Builder builder, int headerEnd) {
+		Map<String, String> headers = readEntries("header", headerEnd);
+		if (!headers.isEmpty()) {
+			builder.headers(headers);
+		}
+	}
+
+	/**
+	 * Reads a 2-byte count and that many keys and values: an envelope's headers, or a hello's
+	 * parameters, which are laid out alike.
+	 * @param what what an entry is called in an error
+	 */
+	private Map<String, String> readEntries(String what, int end) {
 		int countAt = this.offset;
-		int count = readUnsignedShort("header count", headerEnd);
+		int count = readUnsignedShort(what + " count", end);
 		if (count == 0) {
-			return;
+			return Map.of();
 		}
-		// Checked before the map is sized from it: each header takes at least five bytes.
-		if ((long) count * MIN_HEADER_ENTRY_SIZE > headerEnd - this.offset) {
-			throw new EnvelopeFormatException("envelope header count " + count + " at offset " + countAt
-					+ " does not fit in the header section: " + count + ((count == 1) ? " header takes" : " headers take")
-					+ " at least "
-					+ (long) count * MIN_HEADER_ENTRY_SIZE + " bytes, and only " + (headerEnd - this.offset)
-					+ " remain before its end at offset " + headerEnd, countAt);
+		// Checked before the map is sized from it: each entry takes at least five bytes.
+		if ((long) count * MIN_HEADER_ENTRY_SIZE > end - this.offset) {
+			throw new EnvelopeFormatException("envelope " + what + " count " + count + " at offset " + countAt
+					+ " does not fit in the " + section(what) + ": " + count + " " + what
+					+ ((count == 1) ? " takes" : "s take") + " at least " + (long) count * MIN_HEADER_ENTRY_SIZE + " bytes, and only " + (end - this.offset)
+					+ " remain before its end at offset " + end, countAt);
 		}
-		Map<String, String> headers = new LinkedHashMap<>(count * 2);
+		Map<String, String> entries = new LinkedHashMap<>(count * 2);
 		for (int i = 0; i < count; i++) {
 			int keyAt = this.offset;
-			String key = readString("header key", null, EnvelopeCodec.MAX_HEADER_KEY_LENGTH, headerEnd, null);
+			String key = readString(what + " key", null, EnvelopeCodec.MAX_HEADER_KEY_LENGTH, end, null);
 			if (key == null) {
-				throw new EnvelopeFormatException("envelope header key at offset " + keyAt + " is empty", keyAt);
+				throw new EnvelopeFormatException("envelope " + what + " key at offset " + keyAt + " is empty", keyAt);
 			}
-			String value = readString("value of header", key, EnvelopeCodec.MAX_HEADER_VALUE_LENGTH, headerEnd,
-					null);
-			if (headers.putIfAbsent(key, (value != null) ? value : "") != null) {
-				throw new EnvelopeFormatException("envelope header '" + key + "' at offset " + keyAt
+			String value = readString("value of " + what, key, EnvelopeCodec.MAX_HEADER_VALUE_LENGTH, end, null);
+			if (entries.putIfAbsent(key, (value != null) ? value : "") != null) {
+				throw new EnvelopeFormatException("envelope " + what + " '" + key + "' at offset " + keyAt
 						+ " appears twice; a key may appear once", keyAt);
 			}
 		}
-		builder.headers(headers);
+		return entries;
+	}
+
+	private static String section(String what) {
+		return "header".equals(what) ? "header section" : "hello";
 	}
 
 	/**

@@ -119,6 +119,50 @@ final class EnvelopeWriter {
 		return (int) length;
 	}
 
+	/**
+	 * Writes a hello: the plain one of {@value EnvelopeCodec#HELLO_SIZE} bytes without
+	 * parameters, else the parameters flag and the parameters, laid out as the headers of an
+	 * envelope are.
+	 */
+	byte[] writeHello(Map<String, String> parameters) {
+		if (parameters.isEmpty()) {
+			return EnvelopeCodec.plainHello();
+		}
+		if (parameters.size() > EnvelopeCodec.MAX_HEADER_COUNT) {
+			throw new IllegalArgumentException("a hello carries at most " + EnvelopeCodec.MAX_HEADER_COUNT
+					+ " parameters, got " + parameters.size());
+		}
+		int[] lengths = new int[2 * parameters.size()];
+		long size = 2;
+		int i = 0;
+		for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+			String key = parameter.getKey();
+			int keyLength = utf8Length(key, EnvelopeCodec.MAX_HEADER_KEY_LENGTH, "hello parameter key", key);
+			if (keyLength == 0) {
+				throw new IllegalArgumentException("a hello parameter key is empty");
+			}
+			int valueLength = utf8Length(parameter.getValue(), EnvelopeCodec.MAX_HEADER_VALUE_LENGTH,
+					"value of hello parameter", key);
+			lengths[i++] = keyLength;
+			lengths[i++] = valueLength;
+			size += 4 + keyLength + valueLength;
+		}
+		if (size > this.maxHeaderSize) {
+			throw new IllegalArgumentException("the parameters of this hello take " + size
+					+ " bytes, more than the maximum header size of " + this.maxHeaderSize + " bytes");
+		}
+		byte[] out = new byte[EnvelopeCodec.HELLO_SIZE + (int) size];
+		System.arraycopy(EnvelopeCodec.plainHello(), 0, out, 0, EnvelopeCodec.HELLO_SIZE);
+		out[EnvelopeCodec.HELLO_SIZE - 1] = EnvelopeCodec.HELLO_FLAG_PARAMETERS;
+		int at = putShort(out, EnvelopeCodec.HELLO_SIZE, parameters.size());
+		i = 0;
+		for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+			at = putString(out, at, parameter.getKey(), lengths[i++]);
+			at = putString(out, at, parameter.getValue(), lengths[i++]);
+		}
+		return out;
+	}
+
 	private static String name(String field, String key) {
 		return (key != null) ? field + " '" + key + "'" : field;
 	}

@@ -4,7 +4,10 @@ import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeConnection;
 
 /**
- * A connection was established. The original library's {@code OnConnected}.
+ * A connection was established. The original library's {@code OnConnected}. A client of a pipe
+ * of the envelope format publishes it once its server's hello came (or is known not to come, at
+ * most a second later), so that its connection id is already the server's; a connection that
+ * closes before then publishes neither this event nor a {@link PipeDisconnectedEvent}.
  */
 public class PipeConnectedEvent extends PipeEvent {
 
@@ -26,7 +29,8 @@ public class PipeConnectedEvent extends PipeEvent {
 	 * Returns the connection id: the one that log lines, the
 	 * {@link io.asyncipc.messaging.PipeHeaders#CONNECTION_ID} header of the connection's
 	 * messages and its {@link PipeDisconnectedEvent} carry, and that a server's
-	 * {@code PipeTemplate} takes to send to this one client.
+	 * {@code PipeTemplate} takes to send to this one client. On a pipe of the envelope format,
+	 * the same at both ends: the server's id of the connection.
 	 * @return the id, never {@code null}
 	 */
 	public String getConnectionId() {

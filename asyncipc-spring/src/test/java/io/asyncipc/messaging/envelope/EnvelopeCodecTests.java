@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -268,9 +269,56 @@ class EnvelopeCodecTests {
 	}
 
 	@Test
+	void encodesAndDecodesAHelloWithParametersAsDocumented() {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put(EnvelopeCodec.CONNECTION_ID_PARAMETER, "9c1e-3");
+		parameters.put(EnvelopeCodec.MAX_MESSAGE_SIZE_PARAMETER, "1024");
+		// docs/wire-format.md, "The hello": the server's answer of its example, byte for byte.
+		byte[] documented = hex("89 41 49 50 01 02 01 00 02 00 0d 63 6f 6e 6e 65 63 74 69 6f 6e 2d 69 64 00 06 39 63 31 "
+				+ "65 2d 33 00 10 6d 61 78 2d 6d 65 73 73 61 67 65 2d 73 69 7a 65 00 04 31 30 32 34");
+		assertThat(this.codec.encodeHello(parameters)).isEqualTo(documented);
+		assertThat(this.codec.decodeHello(documented)).containsExactlyEntriesOf(parameters);
+		assertThat(this.codec.decodeHello(this.codec.encodeHello())).isEmpty();
+		assertThat(this.codec.encodeHello(Map.of())).isEqualTo(this.codec.encodeHello());
+	}
+
+	@Test
+	void readsAHelloParameterItDoesNotKnowSoThatALaterPeerMayAddOne() {
+		byte[] hello = this.codec.encodeHello(Map.of("compression", "zstd"));
+		assertThat(this.codec.decodeHello(hello)).containsExactly(Map.entry("compression", "zstd"));
+	}
+
+	@Test
+	void refusesMalformedHelloParameters() {
+		assertHelloRefused(hex("89 41 49 50 01 02 01"), 7, "envelope truncated: the message ends at offset 7, inside "
+				+ "the hello parameter count (2 bytes) at offset 7");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 00"), 6,
+				"hello at offset 6 has the parameters flag and no parameters");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 02 00 01 61 00 00"), 7,
+				"envelope hello parameter count 2 at offset 7 does not fit in the hello: 2 hello parameters take at "
+						+ "least 10 bytes, and only 5 remain");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 01 00 00 00 01 61"), 9,
+				"envelope hello parameter key at offset 9 is empty");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 02 00 01 61 00 00 00 01 61 00 00"), 14,
+				"envelope hello parameter 'a' at offset 14 appears twice");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 01 00 01 61 00 00 ff"), 14,
+				"hello of 15 bytes has 1 byte unused after its last parameter, at offset 14");
+		assertHelloRefused(hex("89 41 49 50 01 02 01 00 01 00 01 61 00 02 c3 28"), 14,
+				"envelope value of hello parameter 'a' at offset 14 is not valid UTF-8");
+		EnvelopeCodec small = new EnvelopeCodec(16);
+		byte[] large = this.codec.encodeHello(Map.of("k", "x".repeat(20)));
+		assertFormatError(() -> small.decodeHello(large), 7,
+				"hello parameters of 27 bytes from offset 7 are more than the maximum header size of 16 bytes");
+		assertThatIllegalArgumentException().isThrownBy(() -> small.encodeHello(Map.of("k", "x".repeat(20))))
+			.withMessageContaining("more than the maximum header size of 16 bytes");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.codec.encodeHello(Map.of("", "x")))
+			.withMessage("a hello parameter key is empty");
+	}
+
+	@Test
 	void refusesAHelloWithMoreBytes() {
 		assertHelloRefused(hex("89 41 49 50 01 02 00 00"), 7, "hello of 8 bytes has 1 byte more than expected, "
-				+ "from offset 7; a hello of version 1 is exactly 7 bytes");
+				+ "from offset 7; a hello of version 1 without the parameters flag is exactly 7 bytes");
 		assertHelloRefused(hex("89 41 49 50 01 02"), 6, "envelope truncated: the message ends at offset 6, inside "
 				+ "the hello flags (1 byte) at offset 6");
 	}
