@@ -167,7 +167,8 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			connection.send(new byte[size]).get(10, TimeUnit.SECONDS);
 		}
 		await().atMost(10, TimeUnit.SECONDS)
-			.until(() -> clientHandler.messageCount() == sizes.length && serverStatistics.messagesSent() == sizes.length);
+			.until(() -> clientHandler.messageCount() == sizes.length
+					&& serverStatistics.messagesSent() == sizes.length);
 		assertThat(clientStatistics.messagesSent()).isEqualTo(sizes.length);
 		assertThat(clientStatistics.bytesSent()).isEqualTo(bytes);
 		assertThat(serverStatistics.messagesReceived()).isEqualTo(sizes.length);

@@ -10,19 +10,24 @@ import io.asyncipc.messaging.PipeListenerEndpointRegistry;
 import io.asyncipc.messaging.PipePayloadArgumentResolver;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.PipeTemplates;
+import io.asyncipc.messaging.micrometer.PipeListenerObservationConvention;
+import io.asyncipc.messaging.micrometer.PipeTemplateObservationConvention;
 import io.asyncipc.transport.InboundMemoryBudget;
 import io.asyncipc.transport.PipeTransport;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
@@ -127,10 +132,13 @@ public final class AsyncIpcAutoConfiguration {
 			PipeListenerEndpointRegistry registry,
 			@Qualifier(INBOUND_BUDGET_BEAN_NAME) InboundMemoryBudget budget,
 			@Qualifier(LISTENER_EXECUTOR_BEAN_NAME) ObjectProvider<Executor> listenerExecutor,
-			Environment environment) {
+			Environment environment, ObjectProvider<PipeObservations> observations) {
 		boolean inline = PipeSettings.inlineDispatch(properties);
-		return PipeContainers.create(PipeDefinition.single(properties), transport, budget,
+		PipeDefinition pipe = PipeDefinition.single(properties);
+		PipeEndpointContainer container = PipeContainers.create(pipe, transport, budget,
 				inline ? null : listenerExecutor.getObject(), registry, environment);
+		observations.ifAvailable((configurer) -> configurer.configure(container, pipe));
+		return container;
 	}
 
 	@Bean
@@ -138,8 +146,11 @@ public final class AsyncIpcAutoConfiguration {
 	@Conditional(PipesMap.OnSinglePipe.class)
 	@Qualifier(PipeEndpointContainer.DEFAULT_ID)
 	PipeTemplate pipeTemplate(PipeEndpointContainer container,
-			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter) {
-		return new PipeTemplate(container, converter);
+			@Qualifier(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME) MessageConverter converter,
+			AsyncIpcProperties properties, ObjectProvider<PipeObservations> observations) {
+		PipeTemplate template = new PipeTemplate(container, converter);
+		observations.ifAvailable((configurer) -> configurer.configure(template, PipeDefinition.single(properties)));
+		return template;
 	}
 
 	@Bean
@@ -152,6 +163,23 @@ public final class AsyncIpcAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeTemplates pipeTemplates(ObjectProvider<PipeTemplate> templates) {
 		return new PipeTemplates(templates.orderedStream().toList());
+	}
+
+	/**
+	 * Observations of sends and listener invocations, where Micrometer's observation API is
+	 * present and the properties switch them on.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		PipeObservations asyncIpcPipeObservations(ObjectProvider<ObservationRegistry> registry,
+				ObjectProvider<PipeTemplateObservationConvention> templateConvention,
+				ObjectProvider<PipeListenerObservationConvention> listenerConvention) {
+			return new PipeObservations(registry, templateConvention, listenerConvention);
+		}
+
 	}
 
 }

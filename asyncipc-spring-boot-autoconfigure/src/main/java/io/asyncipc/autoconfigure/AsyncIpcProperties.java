@@ -114,6 +114,8 @@ public class AsyncIpcProperties {
 
 	private final Listener listener = new Listener();
 
+	private final Template template = new Template();
+
 	/**
 	 * The pipes of the application by id, for an application with several, or with both
 	 * server and client pipes. The id names the pipe to @PipeListener(pipe = ...), to
@@ -250,6 +252,10 @@ public class AsyncIpcProperties {
 		return this.listener;
 	}
 
+	public Template getTemplate() {
+		return this.template;
+	}
+
 	/**
 	 * How a client waits between connection attempts.
 	 */
@@ -336,6 +342,21 @@ public class AsyncIpcProperties {
 		 */
 		private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
 
+		/**
+		 * Whether each listener invocation is a Micrometer observation ('asyncipc.listener'),
+		 * which continues the trace whose context an envelope carries. Needs an
+		 * ObservationRegistry bean.
+		 */
+		private boolean observationEnabled;
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
 		public String getDispatch() {
 			return this.dispatch;
 		}
@@ -350,6 +371,28 @@ public class AsyncIpcProperties {
 
 		public void setConcurrency(int concurrency) {
 			this.concurrency = concurrency;
+		}
+
+	}
+
+	/**
+	 * How PipeTemplate sends.
+	 */
+	public static class Template {
+
+		/**
+		 * Whether each send of a PipeTemplate is a Micrometer observation ('asyncipc.template'),
+		 * whose trace context travels in the envelope's headers. Needs an ObservationRegistry
+		 * bean.
+		 */
+		private boolean observationEnabled;
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
 		}
 
 	}
@@ -423,6 +466,18 @@ public class AsyncIpcProperties {
 		private final PipeReconnect reconnect = new PipeReconnect();
 
 		private final PipeClient client = new PipeClient();
+
+		private final PipeTemplateSettings template = new PipeTemplateSettings();
+
+		private final PipeListenerSettings listener = new PipeListenerSettings();
+
+		public PipeTemplateSettings getTemplate() {
+			return this.template;
+		}
+
+		public PipeListenerSettings getListener() {
+			return this.listener;
+		}
 
 		public String getName() {
 			return this.name;
@@ -559,6 +614,47 @@ public class AsyncIpcProperties {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * How the template of a pipe sends; unset, the top-level 'template'.
+	 */
+	public static class PipeTemplateSettings {
+
+		/**
+		 * Whether each send of this pipe's PipeTemplate is a Micrometer observation.
+		 */
+		private Boolean observationEnabled;
+
+		public Boolean getObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(Boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+	}
+
+	/**
+	 * How the listeners of a pipe are run; unset, the top-level 'listener'.
+	 */
+	public static class PipeListenerSettings {
+
+		/**
+		 * Whether each listener invocation with a message of this pipe is a Micrometer
+		 * observation.
+		 */
+		private Boolean observationEnabled;
+
+		public Boolean getObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(Boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
 		}
 
 	}

@@ -29,12 +29,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxBackoff the longest reconnect wait
  * @param failFast whether a client must reach its server at startup
  * @param startupTimeout how long a fail-fast client waits
+ * @param templateObservation whether the template's sends are observed
+ * @param listenerObservation whether listener invocations are observed
  */
 record PipeDefinition(String id, Setting<String> name, Setting<String> role, Setting<String> mode,
 		Setting<String> format, Setting<DataSize> maxMessageSize, Setting<DataSize> maxQueuedBytes, Setting<Integer> ioThreads,
 		Setting<Integer> backlog, Setting<Integer> maxConnections, Setting<Duration> frameTimeout,
 		Setting<Duration> idleTimeout, Setting<Duration> replyTimeout, Setting<Duration> minBackoff, Setting<Duration> maxBackoff,
-		Setting<Boolean> failFast, Setting<Duration> startupTimeout) {
+		Setting<Boolean> failFast, Setting<Duration> startupTimeout, Setting<Boolean> templateObservation,
+		Setting<Boolean> listenerObservation) {
 
 	private static final String TOP = "asyncipc.";
 
@@ -52,7 +55,9 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 				top("reconnect.min-backoff", p.getReconnect().getMinBackoff()),
 				top("reconnect.max-backoff", p.getReconnect().getMaxBackoff()),
 				top("client.fail-fast", p.getClient().isFailFast()),
-				top("client.startup-timeout", p.getClient().getStartupTimeout()));
+				top("client.startup-timeout", p.getClient().getStartupTimeout()),
+				top("template.observation-enabled", p.getTemplate().isObservationEnabled()),
+				top("listener.observation-enabled", p.getListener().isObservationEnabled()));
 	}
 
 	/**
@@ -76,7 +81,11 @@ record PipeDefinition(String id, Setting<String> name, Setting<String> role, Set
 				r.or("reconnect.max-backoff", pipe.getReconnect().getMaxBackoff(), p.getReconnect().getMaxBackoff()),
 				r.or("client.fail-fast", pipe.getClient().getFailFast(), p.getClient().isFailFast()),
 				r.or("client.startup-timeout", pipe.getClient().getStartupTimeout(),
-						p.getClient().getStartupTimeout()));
+						p.getClient().getStartupTimeout()),
+				r.or("template.observation-enabled", pipe.getTemplate().getObservationEnabled(),
+						p.getTemplate().isObservationEnabled()),
+				r.or("listener.observation-enabled", pipe.getListener().getObservationEnabled(),
+						p.getListener().isObservationEnabled()));
 	}
 
 	private static <T> Setting<T> top(String key, T value) {

@@ -52,7 +52,7 @@ class PipesRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware,
 					() -> container(id, containerName));
 			container.addQualifier(new AutowireCandidateQualifier(Qualifier.class, id));
 			registry.registerBeanDefinition(containerName, container);
-			RootBeanDefinition template = new RootBeanDefinition(PipeTemplate.class, () -> template(containerName));
+			RootBeanDefinition template = new RootBeanDefinition(PipeTemplate.class, () -> template(id, containerName));
 			template.addQualifier(new AutowireCandidateQualifier(Qualifier.class, id));
 			registry.registerBeanDefinition(id + "PipeTemplate", template);
 		}
@@ -69,15 +69,22 @@ class PipesRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware,
 			// Destroyed after the pipe, so that the listeners of its last messages still run.
 			this.beanFactory.registerDependentBean(AsyncIpcAutoConfiguration.LISTENER_EXECUTOR_BEAN_NAME, beanName);
 		}
-		return PipeContainers.create(pipe, PipeSettings.transport(pipe),
+		PipeEndpointContainer container = PipeContainers.create(pipe, PipeSettings.transport(pipe),
 				this.beanFactory.getBean(AsyncIpcAutoConfiguration.INBOUND_BUDGET_BEAN_NAME, InboundMemoryBudget.class),
 				executor, this.beanFactory.getBean(PipeListenerEndpointRegistry.class), this.environment);
+		this.beanFactory.getBeanProvider(PipeObservations.class)
+			.ifAvailable((observations) -> observations.configure(container, pipe));
+		return container;
 	}
 
-	private PipeTemplate template(String containerName) {
-		return new PipeTemplate(this.beanFactory.getBean(containerName, PipeEndpointContainer.class),
+	private PipeTemplate template(String id, String containerName) {
+		PipeTemplate template = new PipeTemplate(this.beanFactory.getBean(containerName, PipeEndpointContainer.class),
 				this.beanFactory.getBean(PipeListenerAnnotationBeanPostProcessor.MESSAGE_CONVERTER_BEAN_NAME,
 						MessageConverter.class));
+		PipeDefinition pipe = PipeDefinition.of(id, this.beanFactory.getBean(AsyncIpcProperties.class));
+		this.beanFactory.getBeanProvider(PipeObservations.class)
+			.ifAvailable((observations) -> observations.configure(template, pipe));
+		return template;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PipeConnection;
+import io.micrometer.observation.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,24 +107,35 @@ public class MessagingPipeListenerAdapter {
 	 * counts as accepted
 	 */
 	public boolean onMessage(Message<byte[]> message, PipeConnection connection) {
-		return onMessage(message, connection, PipeMetricsRecorder.NONE);
+		return onMessage(message, connection, null, PipeMetricsRecorder.NONE);
 	}
 
 	/**
-	 * Invokes the listener as {@link #onMessage(Message, PipeConnection)} does, and tells the
-	 * recorder how long the invocation took: until the method returned, or until the
-	 * {@link CompletionStage} it returned completed.
-	 * @param message the received message
-	 * @param connection the connection it came on
-	 * @param recorder hears how long the invocation took, and whether it failed
-	 * @return whether the listener accepted the message
+	 * Invokes the listener as {@link #onMessage(Message, PipeConnection)} does, inside an
+	 * observation of the pipe's {@link ListenerObservations} if it has them: the reply goes out
+	 * in its scope, and it stops once the listener returned, or the stage it returned completed.
+	 * The recorder hears how long the invocation took, until the same point.
 	 */
-	public boolean onMessage(Message<byte[]> message, PipeConnection connection, PipeMetricsRecorder recorder) {
+	boolean onMessage(Message<byte[]> message, PipeConnection connection, ListenerObservations observations,
+			PipeMetricsRecorder recorder) {
 		this.failureLog.flushIfDue();
 		InvocableHandlerMethod handlerMethod = this.router.select(message);
 		if (handlerMethod == null) {
 			return false;
 		}
+		if (observations == null) {
+			invoke(handlerMethod, message, connection, null, recorder);
+			return true;
+		}
+		Observation observation = observations.start(this.id, message);
+		try (Observation.Scope scope = observation.openScope()) {
+			invoke(handlerMethod, message, connection, observation, recorder);
+		}
+		return true;
+	}
+
+	private void invoke(InvocableHandlerMethod handlerMethod, Message<byte[]> message, PipeConnection connection,
+			Observation observation, PipeMetricsRecorder recorder) {
 		Object correlation = message.getHeaders().get(PipeHeaders.CORRELATION_ID);
 		String correlationId = (correlation != null) ? correlation.toString() : null;
 		Object result;
@@ -133,27 +145,43 @@ public class MessagingPipeListenerAdapter {
 		}
 		catch (Exception ex) {
 			recorder.listenerInvoked(this.id, System.nanoTime() - started, ex);
+			if (observation != null) {
+				observation.error(ex);
+			}
 			handleFailure(message, connection, correlationId, ex);
-			return true;
+			stop(observation);
+			return;
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, error) -> {
 				recorder.listenerInvoked(this.id, System.nanoTime() - started, (error != null) ? unwrap(error) : null);
-				if (error != null) {
-					handleFailure(message, connection, correlationId, unwrap(error));
+				try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+					if (error != null) {
+						Throwable failure = unwrap(error);
+						if (observation != null) {
+							observation.error(failure);
+						}
+						handleFailure(message, connection, correlationId, failure);
+					}
+					else if (value != null) {
+						reply(value, connection, correlationId);
+					}
 				}
-				else if (value != null) {
-					reply(value, connection, correlationId);
-				}
+				stop(observation);
 			});
+			return;
 		}
-		else {
-			recorder.listenerInvoked(this.id, System.nanoTime() - started, null);
-			if (result != null) {
-				reply(result, connection, correlationId);
-			}
+		recorder.listenerInvoked(this.id, System.nanoTime() - started, null);
+		if (result != null) {
+			reply(result, connection, correlationId);
 		}
-		return true;
+		stop(observation);
+	}
+
+	private static void stop(Observation observation) {
+		if (observation != null) {
+			observation.stop();
+		}
 	}
 
 	/**

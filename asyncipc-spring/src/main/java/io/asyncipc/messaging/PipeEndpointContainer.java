@@ -17,6 +17,7 @@ import io.asyncipc.messaging.event.PipeDisconnectedEvent;
 import io.asyncipc.messaging.event.PipeFailedEvent;
 import io.asyncipc.messaging.event.PipePeerRejectedEvent;
 import io.asyncipc.messaging.event.PipeWritabilityChangedEvent;
+import io.asyncipc.messaging.micrometer.PipeListenerObservationConvention;
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.EndpointState;
 import io.asyncipc.transport.PeerIdentity;
@@ -25,12 +26,13 @@ import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.PipeHandler;
 import io.asyncipc.transport.PipeOptions;
-import io.asyncipc.transport.PipeStatistics;
-import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.PipeRole;
+import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.PipeTransport;
+import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.IoThread;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,11 @@ import org.springframework.util.MimeTypeUtils;
  * It starts in {@link #DEFAULT_PHASE}, before a web server opens its port, and stops after
  * the web server finished its graceful shutdown, so that requests still in flight can send on
  * the pipe. Stopping never holds up the context longer than the shutdown timeout.
+ * <p>
+ * With {@link #setObservationEnabled(boolean) observation enabled} and an
+ * {@link ObservationRegistry}, each listener invocation is a Micrometer observation,
+ * {@link io.asyncipc.messaging.micrometer.PipeListenerObservation}, that continues the trace
+ * whose context the message's envelope headers carry.
  */
 public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, ApplicationEventPublisherAware {
 
@@ -121,6 +128,15 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	private volatile PipeMetricsRecorder metricsRecorder = PipeMetricsRecorder.NONE;
 
 	private Duration replyTimeout = Duration.ofSeconds(5);
+
+	private boolean observationEnabled;
+
+	private ObservationRegistry observationRegistry;
+
+	private PipeListenerObservationConvention observationConvention;
+
+	/** What observes the listener invocations, or {@code null} while observation is off. */
+	private volatile ListenerObservations listenerObservations;
 
 	/**
 	 * Creates the container of the pipe with the id {@link #DEFAULT_ID}.
@@ -203,6 +219,41 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 */
 	public int getPendingReplyCount() {
 		return this.replies.size();
+	}
+
+	/**
+	 * Sets whether listener invocations are observed, once an {@link ObservationRegistry} is
+	 * set, as Spring Kafka's {@code ContainerProperties.setObservationEnabled} does.
+	 * @param observationEnabled {@code true} to observe listeners; {@code false} by default
+	 */
+	public void setObservationEnabled(boolean observationEnabled) {
+		this.observationEnabled = observationEnabled;
+		updateObservations();
+	}
+
+	/**
+	 * Sets the registry that observes listener invocations while observation is enabled.
+	 * @param observationRegistry the registry, or {@code null} to observe nothing
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+		updateObservations();
+	}
+
+	/**
+	 * Sets a convention of the listener observations' names and keys instead of
+	 * {@link io.asyncipc.messaging.micrometer.DefaultPipeListenerObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(PipeListenerObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+		updateObservations();
+	}
+
+	private void updateObservations() {
+		ObservationRegistry registry = this.observationRegistry;
+		this.listenerObservations = (this.observationEnabled && registry != null && !registry.isNoop())
+				? new ListenerObservations(registry, this.observationConvention, this.id, this.name, this.role) : null;
 	}
 
 	/**
@@ -513,7 +564,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection), this.metricsRecorder);
+		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection),
+				this.listenerObservations, this.metricsRecorder);
 	}
 
 	@Override

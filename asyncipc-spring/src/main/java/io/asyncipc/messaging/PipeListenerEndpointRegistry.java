@@ -92,23 +92,20 @@ public class PipeListenerEndpointRegistry {
 	 * @param connection the connection it came on
 	 */
 	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection) {
-		dispatch(pipeId, message, connection, PipeMetricsRecorder.NONE);
+		dispatch(pipeId, message, connection, null, PipeMetricsRecorder.NONE);
 	}
 
 	/**
-	 * Hands a message of a pipe to that pipe's listeners that accept it, in registration order,
-	 * and tells the recorder how long each invocation took.
-	 * @param pipeId the id of the pipe it came on
-	 * @param message the message
-	 * @param connection the connection it came on
-	 * @param recorder hears how long each listener took
+	 * Hands a message of a pipe to its listeners as {@link #dispatch(String, Message, PipeConnection)}
+	 * does, each invocation observed by the pipe's observations if it has them, and timed by its
+	 * recorder.
 	 */
-	public void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection,
-			PipeMetricsRecorder recorder) {
+	void dispatch(String pipeId, Message<byte[]> message, PipeConnection connection,
+			ListenerObservations observations, PipeMetricsRecorder recorder) {
 		boolean accepted = false;
 		for (Binding binding : this.bindings) {
 			if (binding.receives(pipeId)) {
-				accepted |= binding.listener().onMessage(message, connection, recorder);
+				accepted |= binding.listener().onMessage(message, connection, observations, recorder);
 			}
 		}
 		if (!accepted) {

@@ -12,8 +12,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.asyncipc.messaging.envelope.Envelope;
+import io.asyncipc.messaging.micrometer.PipeSenderContext;
+import io.asyncipc.messaging.micrometer.PipeTemplateObservationConvention;
 import io.asyncipc.transport.BlockingOperationException;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
@@ -23,6 +26,7 @@ import io.asyncipc.transport.PipeRole;
 import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.IoThread;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageDeliveryException;
@@ -66,6 +70,11 @@ import org.springframework.util.ClassUtils;
  * {@link MessageDeliveryException} at once, caused by a
  * {@link io.asyncipc.transport.BlockingOperationException}, and send nothing. Use the
  * {@code *Async} methods there and chain on their futures.
+ * <p>
+ * With {@link #setObservationEnabled(boolean) observation enabled} and an
+ * {@link ObservationRegistry}, every send is a Micrometer observation,
+ * {@link io.asyncipc.messaging.micrometer.PipeTemplateObservation}, and on an envelope
+ * connection the trace context travels in the envelope's headers.
  */
 public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 
@@ -75,6 +84,15 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	private final PipeEndpointContainer container;
 
 	private Duration sendTimeout = Duration.ofSeconds(30);
+
+	private boolean observationEnabled;
+
+	private ObservationRegistry observationRegistry;
+
+	private PipeTemplateObservationConvention observationConvention;
+
+	/** What observes the sends, or {@code null} while observation is off. */
+	private volatile TemplateObservations observations;
 
 	/**
 	 * Creates a template.
@@ -104,6 +122,41 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	}
 
 	/**
+	 * Sets whether sends are observed, once an {@link ObservationRegistry} is set, as
+	 * {@code KafkaTemplate.setObservationEnabled} does.
+	 * @param observationEnabled {@code true} to observe sends; {@code false} by default
+	 */
+	public void setObservationEnabled(boolean observationEnabled) {
+		this.observationEnabled = observationEnabled;
+		updateObservations();
+	}
+
+	/**
+	 * Sets the registry that observes sends while observation is enabled.
+	 * @param observationRegistry the registry, or {@code null} to observe nothing
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+		updateObservations();
+	}
+
+	/**
+	 * Sets a convention of the send observations' names and keys instead of
+	 * {@link io.asyncipc.messaging.micrometer.DefaultPipeTemplateObservationConvention}.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 */
+	public void setObservationConvention(PipeTemplateObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+		updateObservations();
+	}
+
+	private void updateObservations() {
+		ObservationRegistry registry = this.observationRegistry;
+		this.observations = (this.observationEnabled && registry != null && !registry.isNoop())
+				? new TemplateObservations(registry, this.observationConvention, this.container) : null;
+	}
+
+	/**
 	 * Sends a message to the peer: the server, or every connected client.
 	 * @param message the message; its payload is converted to bytes
 	 * @return the future of the send
@@ -127,6 +180,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
+		}
+		TemplateObservations observing = this.observations;
+		if (observing != null) {
+			return observing.observe(PipeSenderContext.Operation.SEND, connectionId,
+					(context) -> sendEnvelope(connectionId, TemplateObservations.traced(envelope, context)));
 		}
 		return sendEnvelope(connectionId, envelope);
 	}
@@ -185,6 +243,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
+		}
+		TemplateObservations observing = this.observations;
+		if (observing != null) {
+			return observing.observe(PipeSenderContext.Operation.BROADCAST, PEER,
+					(context) -> broadcastEnvelope(TemplateObservations.traced(envelope, context)));
 		}
 		return broadcastEnvelope(envelope);
 	}
@@ -364,9 +427,18 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		}
 		Duration wait = (timeout != null) ? timeout : this.container.getReplyTimeout();
 		MessageConverter converter = getMessageConverter();
-		return this.container.request(connection, (correlationId) -> OutboundEnvelopes.of(
+		Function<String, Envelope> envelope = (correlationId) -> OutboundEnvelopes.of(
 				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
-				converter), wait)
+				converter);
+		TemplateObservations observing = this.observations;
+		if (observing != null) {
+			return observing.observe(PipeSenderContext.Operation.REQUEST, connection.id(),
+					(context) -> this.container.request(connection, (correlationId) -> {
+						context.setCorrelationId(correlationId);
+						return TemplateObservations.traced(envelope.apply(correlationId), context);
+					}, wait).thenApply((reply) -> this.container.toMessage(connection, reply)));
+		}
+		return this.container.request(connection, envelope, wait)
 			.thenApply((reply) -> this.container.toMessage(connection, reply));
 	}
 
