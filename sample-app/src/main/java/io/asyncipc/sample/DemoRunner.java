@@ -10,6 +10,7 @@ import io.asyncipc.autoconfigure.AsyncIpcProperties;
 import io.asyncipc.messaging.PipeListener;
 import io.asyncipc.messaging.PipeTemplate;
 import io.asyncipc.messaging.event.PipeConnectedEvent;
+import io.asyncipc.sample.console.ConsoleSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +40,19 @@ public class DemoRunner {
 
 	private final ConfigurableApplicationContext context;
 
+	private final ConsoleSender console;
+
 	private final CountDownLatch connected = new CountDownLatch(1);
 
 	private final CountDownLatch received;
 
 	DemoRunner(DemoProperties demo, AsyncIpcProperties pipe, PipeTemplate template,
-			ConfigurableApplicationContext context) {
+			ConfigurableApplicationContext context, ConsoleSender console) {
 		this.demo = demo;
 		this.pipe = pipe;
 		this.template = template;
 		this.context = context;
+		this.console = console;
 		this.received = new CountDownLatch(Math.max(0, demo.getRounds()));
 	}
 
@@ -84,9 +88,11 @@ public class DemoRunner {
 				this.template.convertAndSendAsync(text).whenComplete((result, error) -> {
 					if (error != null) {
 						logger.error("Sending '{}' failed: {}", text, error.getMessage());
+						this.console.failed(this.template.getPipeId(), null, error);
 					}
 					else {
 						logger.info("Sent to {} ({} bytes): {}", result.connectionId(), result.bytes(), text);
+						this.console.sent(this.template.getPipeId(), result, text);
 					}
 				});
 				Thread.sleep(this.demo.getInterval().toMillis());

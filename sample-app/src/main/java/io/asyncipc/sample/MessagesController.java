@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.messaging.PipeTemplate;
+import io.asyncipc.sample.console.ConsoleSender;
 import io.asyncipc.transport.PipeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,12 @@ public class MessagesController {
 
 	private final MessageLog log;
 
-	MessagesController(PipeTemplate template, MessageLog log) {
+	private final ConsoleSender console;
+
+	MessagesController(PipeTemplate template, MessageLog log, ConsoleSender console) {
 		this.template = template;
 		this.log = log;
+		this.console = console;
 	}
 
 	@PostMapping("/messages")
@@ -42,11 +46,14 @@ public class MessagesController {
 			if (error != null) {
 				Throwable cause = (error.getCause() != null) ? error.getCause() : error;
 				logger.warn("Could not send '{}': {}", text, cause.getMessage());
+				this.console.failed(this.template.getPipeId(), PipeTemplate.PEER.equals(connection) ? null : connection,
+						cause);
 				HttpStatus status = (cause instanceof PipeException) ? HttpStatus.SERVICE_UNAVAILABLE
 						: HttpStatus.INTERNAL_SERVER_ERROR;
 				return ResponseEntity.status(status).body(Map.of("error", String.valueOf(cause.getMessage())));
 			}
 			logger.info("Sent to {} ({} bytes): {}", result.connectionId(), result.bytes(), text);
+			this.console.sent(this.template.getPipeId(), result, text);
 			return ResponseEntity.accepted().body(Map.of("connection", result.connectionId(), "bytes", result.bytes()));
 		});
 	}

@@ -33,6 +33,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -120,6 +121,43 @@ class SampleApplicationIntegrationTests {
 			.untilAsserted(() -> this.mvc.perform(get("/messages"))
 				.andExpect(status().isOk())
 				.andExpect(jsonPath("$[?(@.text == '" + text + "')].connectionId").isNotEmpty()));
+	}
+
+	@Test
+	void theConsoleIsServedAtTheRootAndShowsTheConnection() throws Exception {
+		this.mvc.perform(get("/"))
+			.andExpect(status().isOk())
+			.andExpect(forwardedUrl("index.html"));
+		this.mvc.perform(get("/console/state"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.pid").value(ProcessHandle.current().pid()))
+			.andExpect(jsonPath("$.pipes[0].id").value("default"))
+			.andExpect(jsonPath("$.pipes[0].name").value(NAME))
+			.andExpect(jsonPath("$.pipes[0].state").value("LISTENING"))
+			.andExpect(jsonPath("$.pipes[0].health").value("UP"))
+			.andExpect(jsonPath("$.pipes[0].connections[0].pid").value(ProcessHandle.current().pid()))
+			.andExpect(jsonPath("$.pipes[0].connections[0].since").isNotEmpty())
+			.andExpect(jsonPath("$.pipes[0].meters['asyncipc.connections'].value").value(1.0));
+	}
+
+	@Test
+	void theConsoleSendsToAllConnectionsAndRefusesAnUnknownPipe() throws Exception {
+		MvcResult pending = this.mvc
+			.perform(post("/console/send").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"connection\": \"*\", \"text\": \"from the console\"}"))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		this.mvc.perform(asyncDispatch(pending))
+			.andExpect(status().isAccepted())
+			.andExpect(jsonPath("$.delivered").value(1));
+		assertThat(this.receivedByClient.poll(5, TimeUnit.SECONDS)).isEqualTo("from the console");
+		MvcResult refused = this.mvc
+			.perform(post("/console/send").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"pipe\": \"nope\", \"text\": \"lost?\"}"))
+			.andReturn();
+		this.mvc.perform(asyncDispatch(refused))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.containsString("nope")));
 	}
 
 	@Test
