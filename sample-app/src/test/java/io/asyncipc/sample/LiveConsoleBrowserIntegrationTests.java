@@ -123,14 +123,16 @@ class LiveConsoleBrowserIntegrationTests {
 		this.browser.switchTo().window(serverPage);
 		await("the server's page shows the pipe listening with the client's pid on a connection",
 				(d) -> state(d).equals("LISTENING") && connectionPids(d).equals(List.of(this.client.pid())));
-		String connectionId = this.browser.findElement(By.cssSelector(".connections tbody tr"))
-			.getAttribute("data-connection");
-		assertThat(this.browser.findElement(By.cssSelector(".connections tbody tr .since")).getText())
-			.matches("\\d+(s|m \\d+s)");
+		// The table is drawn anew with each state the page gets: read it in a wait that retries a row gone stale.
+		String connectionId = read("the server's connection id",
+				(d) -> d.findElement(By.cssSelector(".connections tbody tr")).getAttribute("data-connection"));
+		assertThat(read("the connection's age", (d) -> d.findElement(By.cssSelector(".connections tbody tr .since"))
+			.getText())).matches("\\d+(s|m \\d+s)");
 
 		// Client to server, with markup in it: the server's page shows it as text, and counts it.
 		await("the server's page shows its meters", (d) -> !meter(d, "asyncipc.messages.received").equals(DASH));
-		long receivedBefore = Long.parseLong(meter(this.browser, "asyncipc.messages.received"));
+		long receivedBefore = Long
+			.parseLong(read("the messages received", (d) -> meter(d, "asyncipc.messages.received")));
 		String fromClient = "hello <b>server</b> " + UUID.randomUUID();
 		this.browser.switchTo().window(clientPage);
 		send(fromClient, "*");
@@ -160,6 +162,9 @@ class LiveConsoleBrowserIntegrationTests {
 		screenshot("console-server", true);
 		this.browser.switchTo().window(clientPage);
 		await("the client's page shows the server's message arriving", (d) -> eventRow(d, "in", fromServer) != null);
+		// Both processes name the connection alike: the server's id, which its hello gave the client.
+		assertThat(eventRow(this.browser, "in", fromServer).findElement(By.cssSelector(".connection")).getText())
+			.isEqualTo(connectionId);
 		screenshot("console-client", false);
 
 		// The server goes away: the client's page shows the disconnect and the pipe down.
@@ -182,6 +187,12 @@ class LiveConsoleBrowserIntegrationTests {
 		this.browser.get(this.restartedServer.url());
 		await("the new server's page shows the message sent after the reconnect",
 				(d) -> eventRow(d, "in", again) != null);
+	}
+
+	private String read(String what, Function<WebDriver, String> value) {
+		return new WebDriverWait(this.browser, TIMEOUT).withMessage(what)
+			.ignoring(StaleElementReferenceException.class)
+			.until(value);
 	}
 
 	private void await(String what, Function<WebDriver, Boolean> condition) throws Exception {
