@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * What the connections of a pipe did, counted from the first start: messages and bytes sent
@@ -74,13 +75,7 @@ public final class PipeStatistics {
 	 * @return the messages sent
 	 */
 	public long messagesSent() {
-		synchronized (this.monitor) {
-			long sum = this.messagesSent;
-			for (Traffic traffic : this.live) {
-				sum += (long) Traffic.MESSAGES_SENT.getOpaque(traffic);
-			}
-			return sum;
-		}
+		return sum((totals) -> totals.messagesSent, Traffic.MESSAGES_SENT);
 	}
 
 	/**
@@ -88,13 +83,7 @@ public final class PipeStatistics {
 	 * @return the bytes sent
 	 */
 	public long bytesSent() {
-		synchronized (this.monitor) {
-			long sum = this.bytesSent;
-			for (Traffic traffic : this.live) {
-				sum += (long) Traffic.BYTES_SENT.getOpaque(traffic);
-			}
-			return sum;
-		}
+		return sum((totals) -> totals.bytesSent, Traffic.BYTES_SENT);
 	}
 
 	/**
@@ -102,13 +91,7 @@ public final class PipeStatistics {
 	 * @return the messages received
 	 */
 	public long messagesReceived() {
-		synchronized (this.monitor) {
-			long sum = this.messagesReceived;
-			for (Traffic traffic : this.live) {
-				sum += (long) Traffic.MESSAGES_RECEIVED.getOpaque(traffic);
-			}
-			return sum;
-		}
+		return sum((totals) -> totals.messagesReceived, Traffic.MESSAGES_RECEIVED);
 	}
 
 	/**
@@ -116,10 +99,17 @@ public final class PipeStatistics {
 	 * @return the bytes received
 	 */
 	public long bytesReceived() {
+		return sum((totals) -> totals.bytesReceived, Traffic.BYTES_RECEIVED);
+	}
+
+	/**
+	 * Adds the live connections' counts of a field to the total of the connections done.
+	 */
+	private long sum(ToLongFunction<PipeStatistics> done, VarHandle field) {
 		synchronized (this.monitor) {
-			long sum = this.bytesReceived;
+			long sum = done.applyAsLong(this);
 			for (Traffic traffic : this.live) {
-				sum += (long) Traffic.BYTES_RECEIVED.getOpaque(traffic);
+				sum += (long) field.getOpaque(traffic);
 			}
 			return sum;
 		}
