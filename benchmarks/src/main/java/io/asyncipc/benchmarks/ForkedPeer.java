@@ -20,6 +20,8 @@ final class ForkedPeer implements AutoCloseable {
 
 	private final Process process;
 
+	private final String ready;
+
 	ForkedPeer(String mode, String address, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>();
 		String cpus = System.getProperty("asyncipc.bench.peer-cpus");
@@ -44,14 +46,28 @@ final class ForkedPeer implements AutoCloseable {
 		BufferedReader output = new BufferedReader(
 				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8));
 		String line = output.readLine();
-		while (line != null && !line.equals("ready") && jvmArgs != null) {
+		while (line != null && !isReady(line) && jvmArgs != null) {
 			// Such as JFR's "Started recording": options given to the peer may print before it is ready.
 			line = output.readLine();
 		}
-		if (!"ready".equals(line)) {
+		if (line == null || !isReady(line)) {
 			this.process.destroyForcibly();
 			throw new IOException("peer " + mode + " did not start: " + line);
 		}
+		this.ready = line.substring("ready".length()).trim();
+	}
+
+	private static boolean isReady(String line) {
+		return line.equals("ready") || line.startsWith("ready ");
+	}
+
+	/**
+	 * Returns what the peer printed after {@code ready} on the same line, such as the port it
+	 * listens on.
+	 * @return the rest of the line, empty if none
+	 */
+	String ready() {
+		return this.ready;
 	}
 
 	/**

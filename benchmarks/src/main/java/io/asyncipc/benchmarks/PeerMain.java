@@ -8,7 +8,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
@@ -30,6 +33,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * application whose pipe is a server of that format ({@code envelope} or {@code raw}), with a
  * {@code @PipeListener} that counts text messages and replies with the count to an empty one,
  * or that returns each message as its reply (see {@link SpringListeners}).</li>
+ * <li>{@code asyncipc-sinks NAME}: {@code asyncipc-sink} with a count per connection, for many
+ * clients at once.</li>
+ * <li>{@code grpc PATH EXECUTOR}: the gRPC server of {@link GrpcPeers} on a Unix domain socket,
+ * its calls on gRPC's {@code default} executor or on the event loop ({@code direct}).</li>
+ * <li>{@code http -}: the Spring MVC server of {@link HttpPeer} on an ephemeral loopback port,
+ * which it prints after {@code ready}.</li>
  * </ul>
  * It prints {@code ready} once it listens, and runs until its parent closes its standard input.
  */
@@ -48,6 +57,9 @@ public final class PeerMain {
 			case "raw-sink" -> raw(address, false);
 			case "spring-counter" -> spring(address, args[2], SpringListeners.CounterConfiguration.class);
 			case "spring-echo" -> spring(address, args[2], SpringListeners.EchoConfiguration.class);
+			case "asyncipc-sinks" -> asyncIpc(address, new ConnectionSinks());
+			case "grpc" -> grpc(address, args[2]);
+			case "http" -> http();
 			default -> throw new IllegalArgumentException("unknown mode " + mode);
 		}
 	}
@@ -68,6 +80,30 @@ public final class PeerMain {
 	private static void spring(String name, String format, Class<?> listeners) throws Exception {
 		try (ConfigurableApplicationContext context = SpringPipes.start(name, "server", format, listeners)) {
 			System.out.println("ready");
+			awaitParentExit();
+		}
+	}
+
+	private static void grpc(String path, String executor) throws Exception {
+		if (!executor.equals("default") && !executor.equals("direct")) {
+			throw new IllegalArgumentException("gRPC executor must be 'default' or 'direct', not " + executor);
+		}
+		io.grpc.Server server = GrpcPeers.startServer(Path.of(path), executor.equals("direct"));
+		try {
+			System.out.println("ready");
+			awaitParentExit();
+		}
+		finally {
+			server.shutdownNow();
+			Files.deleteIfExists(Path.of(path));
+		}
+	}
+
+	private static void http() throws Exception {
+		// Spring's own logs go to slf4j-simple (Tomcat's to java.util.logging, set by logging.level).
+		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		try (ConfigurableApplicationContext context = HttpPeer.start()) {
+			System.out.println("ready " + HttpPeer.port(context));
 			awaitParentExit();
 		}
 	}
@@ -185,6 +221,27 @@ public final class PeerMain {
 	interface MessageAction {
 
 		void onMessage(PipeConnection connection, byte[] message);
+
+	}
+
+	/**
+	 * {@link Sink} with a count per connection: the messages of one connection arrive in order,
+	 * those of different connections possibly on different I/O threads.
+	 */
+	static final class ConnectionSinks implements MessageAction {
+
+		private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+		@Override
+		public void onMessage(PipeConnection connection, byte[] message) {
+			AtomicLong count = this.counts.computeIfAbsent(connection.id(), (id) -> new AtomicLong());
+			if (message.length == 0) {
+				connection.send(ByteBuffer.allocate(8).putLong(count.getAndSet(0)).array());
+			}
+			else {
+				count.incrementAndGet();
+			}
+		}
 
 	}
 

@@ -92,6 +92,16 @@ public final class ReplyClient implements AutoCloseable {
 		return future.join();
 	}
 
+	/**
+	 * Sends a message and returns the reply to come, so that a caller can wait for the replies
+	 * of many clients at once.
+	 * @param message the message
+	 * @return the reply's future
+	 */
+	public CompletableFuture<byte[]> exchangeAsync(byte[] message) {
+		return start(message);
+	}
+
 	private CompletableFuture<byte[]> start(byte[] message) {
 		CompletableFuture<byte[]> future = new CompletableFuture<>();
 		this.reply.set(future);

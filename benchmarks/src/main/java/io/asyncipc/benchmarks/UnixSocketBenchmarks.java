@@ -186,9 +186,12 @@ public class UnixSocketBenchmarks {
 	@State(Scope.Benchmark)
 	public static class RawEcho extends RawPeer {
 
-		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + 64);
+		/** The largest message of a round trip, for the comparison suite. */
+		static final int MAX_SIZE = 64 * 1024;
 
-		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + 64);
+		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + MAX_SIZE);
+
+		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + MAX_SIZE);
 
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
@@ -196,10 +199,14 @@ public class UnixSocketBenchmarks {
 		}
 
 		ByteBuffer roundTrip() throws IOException {
+			return roundTrip(64);
+		}
+
+		ByteBuffer roundTrip(int size) throws IOException {
 			this.frame.clear();
-			this.frame.putInt(64).position(4 + 64).flip();
+			this.frame.putInt(size).position(4 + size).flip();
 			writeFully(this.frame);
-			this.reply.clear();
+			this.reply.clear().limit(4 + size);
 			readFully(this.reply);
 			return this.reply;
 		}
