@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -95,20 +96,22 @@ final class GrpcPeers {
 	 * @param socket the socket's path, deleted first if it exists
 	 * @param directExecutor whether calls run on the event loop ({@code directExecutor()}) instead
 	 * of gRPC's default executor, a cached thread pool
-	 * @return the started server
+	 * @return the started server, which {@link RunningServer#close()} stops with its event loops
 	 * @throws IOException if it cannot bind
 	 */
-	static Server startServer(Path socket, boolean directExecutor) throws IOException {
+	static RunningServer startServer(Path socket, boolean directExecutor) throws IOException {
 		Files.deleteIfExists(socket);
+		EventLoopGroup boss = eventLoopGroup(1);
+		EventLoopGroup workers = eventLoopGroup(0);
 		NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
 			.channelType(EpollServerDomainSocketChannel.class)
-			.bossEventLoopGroup(eventLoopGroup(1))
-			.workerEventLoopGroup(eventLoopGroup(0))
+			.bossEventLoopGroup(boss)
+			.workerEventLoopGroup(workers)
 			.addService(service());
 		if (directExecutor) {
 			builder.directExecutor();
 		}
-		return builder.build().start();
+		return new RunningServer(builder.build().start(), boss, workers);
 	}
 
 	/**
@@ -136,6 +139,21 @@ final class GrpcPeers {
 	 */
 	static EventLoopGroup eventLoopGroup(int threads) {
 		return new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+	}
+
+	/**
+	 * A started server and the event loops it was given, whose threads would otherwise keep its
+	 * JVM alive.
+	 */
+	record RunningServer(Server server, EventLoopGroup boss, EventLoopGroup workers) implements AutoCloseable {
+
+		@Override
+		public void close() throws InterruptedException {
+			this.server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+			this.boss.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+			this.workers.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+		}
+
 	}
 
 	static byte[] count(long count) {

@@ -88,13 +88,11 @@ public final class PeerMain {
 		if (!executor.equals("default") && !executor.equals("direct")) {
 			throw new IllegalArgumentException("gRPC executor must be 'default' or 'direct', not " + executor);
 		}
-		io.grpc.Server server = GrpcPeers.startServer(Path.of(path), executor.equals("direct"));
-		try {
+		try (GrpcPeers.RunningServer server = GrpcPeers.startServer(Path.of(path), executor.equals("direct"))) {
 			System.out.println("ready");
 			awaitParentExit();
 		}
 		finally {
-			server.shutdownNow();
 			Files.deleteIfExists(Path.of(path));
 		}
 	}
