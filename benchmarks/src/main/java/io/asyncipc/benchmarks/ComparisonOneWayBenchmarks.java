@@ -3,6 +3,7 @@ package io.asyncipc.benchmarks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
@@ -95,7 +97,7 @@ public class ComparisonOneWayBenchmarks {
 
 		private ForkedPeer peer;
 
-		private org.springframework.context.ConfigurableApplicationContext client;
+		private ConfigurableApplicationContext client;
 
 		private PipeTemplate template;
 
@@ -121,7 +123,7 @@ public class ComparisonOneWayBenchmarks {
 				}
 				this.window[slot] = this.template.convertAndSendAsync(this.message);
 			}
-			java.util.Arrays.fill(this.window, null);
+			Arrays.fill(this.window, null);
 			String counted = this.replies.exchange(this.template, "", TIMEOUT);
 			if (!counted.equals(Integer.toString(BATCH))) {
 				throw new IllegalStateException("the listener counted " + counted + " of " + BATCH + " messages");

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -70,7 +71,7 @@ final class HttpPeer {
 			"io.asyncipc.autoconfigure.AsyncIpcHealthContributorAutoConfiguration" })
 	static class Application {
 
-		@org.springframework.context.annotation.Bean
+		@Bean
 		Endpoints benchmarkEndpoints() {
 			return new Endpoints();
 		}

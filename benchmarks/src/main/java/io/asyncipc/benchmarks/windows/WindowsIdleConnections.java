@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import javax.management.ObjectName;
 
 import io.asyncipc.benchmarks.ReplyClient;
+import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeEndpoint;
 import io.asyncipc.transport.PipeHandler;
@@ -144,8 +145,7 @@ public final class WindowsIdleConnections {
 					}
 
 					@Override
-					public void onDisconnected(PipeConnection connection,
-							io.asyncipc.transport.DisconnectReason reason, Throwable cause) {
+					public void onDisconnected(PipeConnection connection, DisconnectReason reason, Throwable cause) {
 						open.add(-1);
 					}
 
