@@ -86,8 +86,16 @@ def fmt(value, digits=1):
 
 
 def sig(value):
-    """Three significant digits: throughputs range from thousands to millions of messages per second."""
-    return "–" if value is None else f"{value:.3g}"
+    """About three significant digits, never in exponent notation: figures range over six orders of magnitude."""
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
 
 
 def rate(micros):
@@ -145,8 +153,12 @@ def print_tables(results):
                 cells.append("–" if value is None else f"{sig(value)} ({sig(rate(value))} M/s)")
             print(f"| {label} | " + " | ".join(cells) + " |")
         for other, label in (("grpcClientStreaming", "gRPC client streaming"), ("raw", "raw")):
-            cells = [ratio(median(results[p], ONE_WAY, other, size=size),
-                           median(results[p], ONE_WAY, "pipeTemplate", size=size), 1) for p, _ in placements]
+            cells = []
+            for placement, _ in placements:
+                theirs = median(results[placement], ONE_WAY, other, size=size)
+                ours = median(results[placement], ONE_WAY, "pipeTemplate", size=size)
+                # Throughput is the inverse of the time per message.
+                cells.append(sig(theirs / ours) if theirs and ours else "–")
             print(f"| **throughput, PipeTemplate / {label}** | " + " | ".join(cells) + " |")
         print()
 
