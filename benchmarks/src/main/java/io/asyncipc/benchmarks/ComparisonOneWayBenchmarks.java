@@ -143,39 +143,14 @@ public class ComparisonOneWayBenchmarks {
 	 * A blocking JDK socket and its forked raw counting peer.
 	 */
 	@State(Scope.Benchmark)
-	public static class RawSink extends UnixSocketBenchmarks.RawPeer {
+	public static class RawSink extends UnixSocketBenchmarks.CountedRawSink {
 
 		@Param({ "64", "1024", "65536" })
 		public int size;
 
-		private ByteBuffer frame;
-
-		private final ByteBuffer end = ByteBuffer.allocateDirect(4);
-
-		private final ByteBuffer count = ByteBuffer.allocateDirect(12);
-
-		@Setup(Level.Trial)
-		public void setUp() throws IOException {
-			this.frame = ByteBuffer.allocateDirect(4 + this.size);
-			open("raw-sink");
-		}
-
-		long sendBatch() throws IOException {
-			for (int i = 0; i < BATCH; i++) {
-				this.frame.clear();
-				this.frame.putInt(this.size).position(4 + this.size).flip();
-				writeFully(this.frame);
-			}
-			this.end.clear();
-			this.end.putInt(0).flip();
-			writeFully(this.end);
-			this.count.clear();
-			readFully(this.count);
-			long received = this.count.getLong(4);
-			if (received != BATCH) {
-				throw new IllegalStateException("peer counted " + received + " of " + BATCH);
-			}
-			return received;
+		@Override
+		int size() {
+			return this.size;
 		}
 
 	}

@@ -213,11 +213,11 @@ public class UnixSocketBenchmarks {
 
 	}
 
-	@State(Scope.Benchmark)
-	public static class RawSink extends RawPeer {
-
-		@Param({ "64", "1024" })
-		public int size;
+	/**
+	 * A blocking JDK socket that sends batches of one size to a forked raw counting peer, one
+	 * write per message, and reads the peer's count at the end of each.
+	 */
+	abstract static class CountedRawSink extends RawPeer {
 
 		private ByteBuffer frame;
 
@@ -225,16 +225,23 @@ public class UnixSocketBenchmarks {
 
 		private final ByteBuffer count = ByteBuffer.allocateDirect(12);
 
+		/**
+		 * Returns the size of each message, a JMH parameter of the subclass.
+		 * @return the size in bytes
+		 */
+		abstract int size();
+
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
-			this.frame = ByteBuffer.allocateDirect(4 + this.size);
+			this.frame = ByteBuffer.allocateDirect(4 + size());
 			open("raw-sink");
 		}
 
 		long sendBatch() throws IOException {
+			int size = size();
 			for (int i = 0; i < BATCH; i++) {
 				this.frame.clear();
-				this.frame.putInt(this.size).position(4 + this.size).flip();
+				this.frame.putInt(size).position(4 + size).flip();
 				writeFully(this.frame);
 			}
 			this.end.clear();
@@ -247,6 +254,19 @@ public class UnixSocketBenchmarks {
 				throw new IllegalStateException("peer counted " + received + " of " + BATCH);
 			}
 			return received;
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class RawSink extends CountedRawSink {
+
+		@Param({ "64", "1024" })
+		public int size;
+
+		@Override
+		int size() {
+			return this.size;
 		}
 
 	}
