@@ -125,9 +125,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 
 	/**
 	 * Sets how long a caller of {@link #convertSendAndReceive(Object, Class)} may spin for its
-	 * reply before it parks. It spins only while replies have been coming within twice their
-	 * recent typical time, and only one caller per two CPUs spins at a time: a quick peer is
-	 * answered without the wake-up of a parked thread, a slow one costs no CPU.
+	 * reply before it parks. A caller that is still spinning when the reply comes is spared
+	 * the wake-up of a parked thread, tens of microseconds across CPUs; but spinning takes a CPU
+	 * that the peer may need. So the template spins where it has been quicker than parking,
+	 * trying the other way now and then, never longer than twice the recent spinning wait,
+	 * with one caller per two CPUs at most, and never where the process has one CPU.
 	 * @param replySpin the longest spin, 100 µs by default; {@link Duration#ZERO} parks at once
 	 */
 	public void setReplySpin(Duration replySpin) {
@@ -342,6 +344,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			Request sent = request(connectionId, doConvert(request, null, null), timeout);
 			// The reply completes on the I/O thread that read it; it is read as the type asked for
 			// here, on the caller's thread, so that no I/O thread converts JSON for a caller.
+			// Never unbounded: the reply timeout, a disconnect or the pipe's stop ends every request.
 			Envelope reply = this.replyWait.await(sent.reply());
 			return convertReply(this.container.toMessage(sent.connection(), reply), replyType);
 		}
