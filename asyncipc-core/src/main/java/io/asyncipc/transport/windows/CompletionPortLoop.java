@@ -30,6 +30,11 @@ final class CompletionPortLoop extends PipeIoLoop {
 
 	private final IntByReference removed = new IntByReference();
 
+	/** How many completions the next call asks for. I/O thread only. */
+	private final CompletionBatch batch = new CompletionBatch(BATCH);
+
+	private final boolean fixedBatch = Boolean.getBoolean("asyncipc.windows.loud-writes");
+
 	CompletionPortLoop(String name, boolean daemon) {
 		super(name, daemon);
 		this.port = K.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
@@ -58,6 +63,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 	@Override
 	int write(HANDLE pipe, PipeOperation operation, int length) {
 		operation.reset();
+		operation.event(null);
 		track(operation);
 		return started(operation, K.WriteFile(pipe, operation.buffer, length, null, operation.overlapped));
 	}
@@ -70,28 +76,37 @@ final class CompletionPortLoop extends PipeIoLoop {
 	}
 
 	/**
-	 * Takes up to {@link #BATCH} completions in one call; a wake-up packet has no
-	 * {@code OVERLAPPED}.
+	 * Takes completions in batches of up to {@link #BATCH}, of a size that adapts to how many
+	 * there are (see {@link CompletionBatch}); a wake-up packet has no {@code OVERLAPPED}. The
+	 * wait is bounded while work is handed over soon; see {@link PipeIoLoop#beforeWait(long)}.
 	 */
 	@Override
 	protected void waitForIo(long timeoutMillis) {
-		int timeout = (timeoutMillis < 0) ? PipeKernel32.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-		if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, BATCH, this.removed, timeout, false)) {
-			int error = Native.getLastError();
-			if (error != PipeKernel32.WAIT_TIMEOUT) {
-				logger.warn("GetQueuedCompletionStatusEx failed on I/O thread {}: error {}", name(), error);
+		long wait = beforeWait(timeoutMillis);
+		int timeout = (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
+		int count = 0;
+		try {
+			if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, this.fixedBatch ? BATCH : this.batch.size(), this.removed, timeout, false)) {
+				int error = Native.getLastError();
+				if (error != PipeKernel32.WAIT_TIMEOUT) {
+					logger.warn("GetQueuedCompletionStatusEx failed on I/O thread {}: error {}", name(), error);
+				}
+				return;
 			}
-			return;
+			count = this.removed.getValue();
+			this.batch.taken(count);
+			for (int i = 0; i < count; i++) {
+				long entry = (long) i * LAYOUT.entrySize();
+				Pointer done = this.entries.getPointer(entry + LAYOUT.entryOverlappedOffset());
+				if (done != null) {
+					int status = this.entries.getInt(entry + LAYOUT.entryInternalOffset());
+					int error = CompletionStatus.ofNtStatus(status, PipeNtdll.INSTANCE::RtlNtStatusToDosError);
+					complete(done, error, this.entries.getInt(entry + LAYOUT.entryBytesOffset()));
+				}
+			}
 		}
-		int count = this.removed.getValue();
-		for (int i = 0; i < count; i++) {
-			long entry = (long) i * LAYOUT.entrySize();
-			Pointer done = this.entries.getPointer(entry + LAYOUT.entryOverlappedOffset());
-			if (done != null) {
-				int status = this.entries.getInt(entry + LAYOUT.entryInternalOffset());
-				int error = CompletionStatus.ofNtStatus(status, PipeNtdll.INSTANCE::RtlNtStatusToDosError);
-				complete(done, error, this.entries.getInt(entry + LAYOUT.entryBytesOffset()));
-			}
+		finally {
+			afterWait(count > 0);
 		}
 	}
 

@@ -82,6 +82,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	@Override
 	int write(HANDLE pipe, PipeOperation operation, int length) {
 		operation.reset();
+		operation.event(null);
 		track(operation);
 		return started(operation, K.WriteFileEx(pipe, operation.buffer, length, operation.overlapped, this.routine));
 	}
@@ -105,28 +106,40 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 		return error;
 	}
 
+	/**
+	 * Waits alertably, so that completion routines run; bounded while work is handed over
+	 * soon, see {@link PipeIoLoop#beforeWait(long)}.
+	 */
 	@Override
 	protected void waitForIo(long timeoutMillis) {
-		int timeout = (timeoutMillis < 0) ? PipeKernel32.INFINITE : (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-		if (this.connects.isEmpty()) {
-			K.SleepEx(timeout, true);
-			return;
+		long wait = beforeWait(timeoutMillis);
+		int timeout = (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
+		boolean woken = false;
+		try {
+			if (this.connects.isEmpty()) {
+				woken = K.SleepEx(timeout, true) == PipeKernel32.WAIT_IO_COMPLETION;
+				return;
+			}
+			Pointer[] events = new Pointer[this.connects.size()];
+			for (int i = 0; i < events.length; i++) {
+				events[i] = this.connects.get(i).event.getPointer();
+			}
+			int result = K.WaitForMultipleObjectsEx(events.length, events, false, timeout, true);
+			woken = result != PipeKernel32.WAIT_TIMEOUT;
+			if (result >= 0 && result < events.length) {
+				PendingConnect done = this.connects.remove(result);
+				boolean ok = K.GetOverlappedResult(done.pipe, done.operation.overlapped, this.transferred, false);
+				int error = ok ? 0 : Native.getLastError();
+				K.CloseHandle(done.event);
+				done.operation.event(null);
+				complete(done.operation.overlapped, error, this.transferred.getValue());
+			}
+			else if (result == PipeKernel32.WAIT_FAILED) {
+				logger.warn("Alertable wait failed on I/O thread {}: error {}", name(), Native.getLastError());
+			}
 		}
-		Pointer[] events = new Pointer[this.connects.size()];
-		for (int i = 0; i < events.length; i++) {
-			events[i] = this.connects.get(i).event.getPointer();
-		}
-		int result = K.WaitForMultipleObjectsEx(events.length, events, false, timeout, true);
-		if (result >= 0 && result < events.length) {
-			PendingConnect done = this.connects.remove(result);
-			boolean ok = K.GetOverlappedResult(done.pipe, done.operation.overlapped, this.transferred, false);
-			int error = ok ? 0 : Native.getLastError();
-			K.CloseHandle(done.event);
-			done.operation.event(null);
-			complete(done.operation.overlapped, error, this.transferred.getValue());
-		}
-		else if (result == PipeKernel32.WAIT_FAILED) {
-			logger.warn("Alertable wait failed on I/O thread {}: error {}", name(), Native.getLastError());
+		finally {
+			afterWait(woken);
 		}
 	}
 

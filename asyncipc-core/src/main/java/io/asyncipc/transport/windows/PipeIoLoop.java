@@ -1,6 +1,9 @@
 package io.asyncipc.transport.windows;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
+import io.asyncipc.transport.PipeException;
 import io.asyncipc.transport.support.IoThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +32,29 @@ import org.slf4j.LoggerFactory;
  * The named-pipe transport's I/O thread, in one of the two async modes. Completions are
  * always handled on this thread; operations are started on it too, except writes in a mode
  * that {@link #acceptsWritesFromOtherThreads() accepts them} from the sending thread.
+ * <p>
+ * Under Wine every trip through wineserver costs tens of microseconds, and a completion
+ * costs several (the wake-up, the packet or routine, the next wait). So this thread writes
+ * {@link #writeQuietly quietly}: a write that the OS takes at once is finished where it was
+ * started, with no completion, and what is left of it (completing the send's future) runs
+ * at the end of the current wake-up ({@link #executeSoon}).
  */
 abstract class PipeIoLoop extends IoThread {
 
 	private static final Logger logger = LoggerFactory.getLogger(PipeIoLoop.class);
+
+	private static final PipeKernel32 K = PipeKernel32.instance();
+
+	/** What {@link #writeQuietly} returns when the OS took the whole message at once. */
+	static final int WRITTEN = -1;
+
+	/** The longest wait between two looks at the quiet writes still pending. */
+	private static final long MAX_POLL_MILLIS = 64;
+
+	/** Tasks run per look at the soon queue, so that tasks that add more cannot starve I/O. */
+	private static final int SOON_BATCH = 256;
+
+	private static final int STATUS_PENDING = 0x103;
 
 	/** How long an orderly close waits for the peer to read what was sent to it. */
 	static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
@@ -72,8 +95,30 @@ abstract class PipeIoLoop extends IoThread {
 	private volatile Consumer<PipeOperation> beforeCompletion = (operation) -> {
 	};
 
+	/**
+	 * The event that quiet writes name, with its low-order bit set: Windows then queues no
+	 * completion packet to the port. Nothing waits on it; Windows only sets and resets it.
+	 */
+	private final HANDLE quietEvent;
+
+	private final Pointer quietEventTagged;
+
+	/** Work to run at the end of this wake-up; see {@link #executeSoon}. I/O thread only. */
+	private final ArrayDeque<Runnable> soon = new ArrayDeque<>();
+
+	/** Quiet writes that the OS did not finish at once; looked at after each wait. I/O thread only. */
+	private final List<PipeOperation> quietPending = new ArrayList<>();
+
+	/** The wait between looks at pending quiet writes, which doubles while none finishes. I/O thread only. */
+	private long pollMillis = 1;
+
 	PipeIoLoop(String name, boolean daemon) {
 		super(name, daemon);
+		this.quietEvent = K.CreateEvent(null, true, false, null);
+		if (this.quietEvent == null) {
+			throw new PipeException("CreateEvent failed with error " + Native.getLastError());
+		}
+		this.quietEventTagged = new Pointer(Pointer.nativeValue(this.quietEvent.getPointer()) | 1L);
 	}
 
 	/**
@@ -214,11 +259,15 @@ abstract class PipeIoLoop extends IoThread {
 			this.flusher.shutdown();
 		}
 		drainPending(5_000);
+		while (runSoon()) {
+			// What the last completions left to do, such as completing sends' futures.
+		}
 		this.buffers.clear();
 		if (!abandonPending()) {
 			synchronized (this.wakeLock) {
 				this.released = true;
 			}
+			K.CloseHandle(this.quietEvent);
 			release();
 		}
 	}
@@ -265,6 +314,143 @@ abstract class PipeIoLoop extends IoThread {
 
 	int pendingOperations() {
 		return this.pending.size();
+	}
+
+	/**
+	 * Starts writing one message from {@code operation.buffer} so that nothing is reported if
+	 * the OS takes it at once. The {@code OVERLAPPED} names an event whose low-order bit is
+	 * set, so no completion packet is queued to a port, and the call is {@code WriteFile}, so
+	 * no completion routine is queued either. A write that the OS does not finish at once is
+	 * watched: this thread looks at it after each wait, as {@code HasOverlappedIoCompleted}
+	 * does, and then reports it like any other completion.
+	 * <p>
+	 * Call on this thread only. A write started on another thread with an event is tied to
+	 * that thread: Windows cancels it if the thread exits first (Wine does too, where a write
+	 * that reports to a completion port is not tied), so a sender's thread never writes
+	 * quietly.
+	 * @param pipe the handle
+	 * @param operation the write, whose buffer holds the message
+	 * @param length the message's length
+	 * @return {@link #WRITTEN} if the OS took the message at once (the caller finishes it, with
+	 * {@link #transferred(PipeOperation)} bytes); 0 if it is pending and will be reported; or
+	 * the Windows error code
+	 */
+	int writeQuietly(HANDLE pipe, PipeOperation operation, int length) {
+		operation.reset();
+		operation.event(this.quietEventTagged);
+		track(operation);
+		if (K.WriteFile(pipe, operation.buffer, length, null, operation.overlapped)) {
+			untrack(operation);
+			return WRITTEN;
+		}
+		int error = Native.getLastError();
+		if (error != PipeKernel32.ERROR_IO_PENDING) {
+			untrack(operation);
+			return error;
+		}
+		this.quietPending.add(operation);
+		this.pollMillis = 1;
+		return 0;
+	}
+
+	/**
+	 * Returns the bytes that a finished operation transferred, from its {@code OVERLAPPED}'s
+	 * {@code InternalHigh}, as {@code GetOverlappedResult} does.
+	 * @param operation an operation that the OS finished
+	 * @return the bytes transferred
+	 */
+	static int transferred(PipeOperation operation) {
+		return operation.overlapped.getInt(Native.POINTER_SIZE);
+	}
+
+	/**
+	 * Runs a task at the end of this wake-up, after the completions it brought: what a
+	 * completion handled at once leaves to do, such as completing a send's future, whose
+	 * callbacks may send again and must not recurse into the write that is finishing. A task
+	 * that such tasks add in turn may wait for the next wake-up, which then comes at once.
+	 * @param task the task
+	 */
+	void executeSoon(Runnable task) {
+		if (inLoop()) {
+			this.soon.add(task);
+		}
+		else {
+			execute(task);
+		}
+	}
+
+	/**
+	 * Bounds the coming wait while quiet writes are pending, and skips it while work waits
+	 * to run soon. Call on this thread just before waiting.
+	 * @param timeoutMillis the wait the I/O thread asked for, -1 for no limit
+	 * @return the wait to make, -1 for no limit
+	 */
+	final long beforeWait(long timeoutMillis) {
+		if (!this.soon.isEmpty()) {
+			return 0;
+		}
+		if (this.quietPending.isEmpty()) {
+			return timeoutMillis;
+		}
+		return (timeoutMillis < 0) ? this.pollMillis : Math.min(timeoutMillis, this.pollMillis);
+	}
+
+	/**
+	 * Reports the quiet writes that the OS finished, then runs the work left for the end of
+	 * this wake-up. Call on this thread after each wait.
+	 * @param woken whether the wait returned with completions, rather than timed out
+	 */
+	final void afterWait(boolean woken) {
+		if (!this.quietPending.isEmpty()) {
+			pollQuietWrites(woken);
+		}
+		runSoon();
+	}
+
+	private void pollQuietWrites(boolean woken) {
+		List<PipeOperation> finished = null;
+		for (Iterator<PipeOperation> writes = this.quietPending.iterator(); writes.hasNext();) {
+			PipeOperation write = writes.next();
+			// HasOverlappedIoCompleted: the OS replaces STATUS_PENDING once it is done with the write.
+			if (OverlappedLayout.internalStatus(write.overlapped) != STATUS_PENDING) {
+				writes.remove();
+				untrack(write);
+				finished = (finished != null) ? finished : new ArrayList<>();
+				finished.add(write);
+			}
+		}
+		if (finished == null) {
+			if (!woken) {
+				this.pollMillis = Math.min(this.pollMillis * 2, MAX_POLL_MILLIS);
+			}
+			return;
+		}
+		this.pollMillis = 1;
+		// Reported after the look, since a completion may start the next quiet write.
+		for (PipeOperation write : finished) {
+			int status = OverlappedLayout.internalStatus(write.overlapped);
+			deliver(write, CompletionStatus.ofNtStatus(status, PipeNtdll.INSTANCE::RtlNtStatusToDosError),
+					transferred(write));
+		}
+	}
+
+	/**
+	 * Runs what was left for the end of the wake-up, a batch at most.
+	 * @return whether anything ran
+	 */
+	private boolean runSoon() {
+		Runnable task;
+		int ran = 0;
+		while (ran < SOON_BATCH && (task = this.soon.poll()) != null) {
+			ran++;
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Task failed on I/O thread {}; the thread goes on", name(), ex);
+			}
+		}
+		return ran > 0;
 	}
 
 	/**

@@ -35,6 +35,12 @@ import io.asyncipc.transport.support.OutboundMessage;
  * after a message the next one is read into a borrowed buffer at once; only when that read
  * stays pending for {@link #IDLE_DELAY} does the connection cancel it
  * ({@code CancelIoEx}), give the buffer back and park on a zero-byte read.
+ * <p>
+ * The I/O thread writes {@link PipeIoLoop#writeQuietly quietly} while the peer keeps up:
+ * when the OS takes the message at once (the usual case: the pipe had room) the write is
+ * finished there and then, with no completion packet or routine to wait for. A quiet write
+ * that stays pending shows that the peer is behind: the I/O thread watches it, and the
+ * connection writes with the usual completions until its queue is empty again.
  */
 final class WindowsConnection extends AbstractPipeConnection {
 
@@ -72,6 +78,16 @@ final class WindowsConnection extends AbstractPipeConnection {
 	private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
 	private final Runnable flushTask = this::scheduledFlush;
+
+	private final Runnable completeWrittenTask = this::completeWritten;
+
+	/** Most messages one call writes in a row before it leaves the rest to the I/O thread. */
+	private static final int WRITES_IN_A_ROW = 64;
+
+	/** Whether writes are quiet: cleared when one stays pending, set again once the queue is empty. */
+	private volatile boolean quiet = !Boolean.getBoolean("asyncipc.windows.loud-writes");
+
+	private final boolean quietWrites = this.quiet;
 
 	private volatile boolean closing;
 
@@ -298,22 +314,36 @@ final class WindowsConnection extends AbstractPipeConnection {
 	}
 
 	/**
-	 * Writes the next queued message, unless a write is in flight: whoever takes
-	 * {@link #writing} owns the write buffer until the write completes.
+	 * Writes the next queued messages, unless a write is in flight: whoever takes
+	 * {@link #writing} owns the write buffer until the write completes. Messages that the OS
+	 * takes at once (quiet writes, on the I/O thread) are followed by the next, up to
+	 * {@link #WRITES_IN_A_ROW}; then the I/O thread goes on at the end of its wake-up.
 	 */
 	private void writeNext() {
+		int written = 0;
 		while (!this.closing && hasOutbound() && this.writing.compareAndSet(false, true)) {
+			if (written == WRITES_IN_A_ROW) {
+				this.writing.set(false);
+				this.loop.executeSoon(this.flushTask);
+				return;
+			}
 			OutboundMessage message = takeOutbound();
 			if (message == null) {
 				this.writing.set(false);
 				continue;
 			}
-			startWrite(message);
-			return;
+			if (!startWrite(message)) {
+				return;
+			}
+			written++;
 		}
 	}
 
-	private void startWrite(OutboundMessage message) {
+	/**
+	 * Starts writing one message.
+	 * @return whether the OS took it at once and the write flag is free again
+	 */
+	private boolean startWrite(OutboundMessage message) {
 		byte[] payload = message.payload();
 		Memory buffer = (payload.length == 0) ? NO_BUFFER
 				: (payload.length <= CHUNK) ? this.buffers.borrow() : new Memory(payload.length);
@@ -322,6 +352,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 		this.writeOperation.buffer = buffer;
 		this.writeOperation.message = message;
+		boolean quietly = this.quiet && this.loop.inLoop();
 		int error;
 		synchronized (this.handleLock) {
 			if (this.closing) {
@@ -329,25 +360,40 @@ final class WindowsConnection extends AbstractPipeConnection {
 			}
 			else {
 				this.posted = true;
-				error = this.loop.write(this.pipe, this.writeOperation, payload.length);
+				error = quietly ? this.loop.writeQuietly(this.pipe, this.writeOperation, payload.length)
+						: this.loop.write(this.pipe, this.writeOperation, payload.length);
 			}
 		}
-		if (error != 0) {
-			finishWrite(error, 0);
+		if (error == PipeIoLoop.WRITTEN) {
+			return finishWrite(0, PipeIoLoop.transferred(this.writeOperation), true);
 		}
+		if (error != 0) {
+			finishWrite(error, 0, false);
+		}
+		else if (quietly) {
+			// The peer is behind: the I/O thread reports this write, and the next ones, until the queue empties.
+			this.quiet = false;
+		}
+		return false;
 	}
 
 	private void writeCompleted(int error, int bytes) {
-		if (finishWrite(error, bytes)) {
+		if (finishWrite(error, bytes, false)) {
+			if (!this.quiet && this.quietWrites && !hasOutbound()) {
+				this.quiet = true;
+			}
 			writeNext();
 		}
 	}
 
 	/**
 	 * Completes the send of the write that ended, and frees the write for the next message.
+	 * The send's future completes on the I/O thread: at once for a completion that it was
+	 * told of, and at the end of the wake-up for a quiet write that the OS took at once.
+	 * @param atOnce whether the OS took the message when the quiet write was started
 	 * @return whether the message was written
 	 */
-	private boolean finishWrite(int error, int bytes) {
+	private boolean finishWrite(int error, int bytes, boolean atOnce) {
 		OutboundMessage message = this.writeOperation.message;
 		this.writeOperation.message = null;
 		// The OS is done with the buffer: the write completed, or was never handed over.
@@ -360,7 +406,13 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 		this.posted = false;
 		this.writing.set(false);
-		completeWritten();
+		if (atOnce) {
+			// A future's callback that sends again must not recurse into here.
+			this.loop.executeSoon(this.completeWrittenTask);
+		}
+		else {
+			completeWritten();
+		}
 		if (this.handleClosed) {
 			settleWhenIdle();
 		}
