@@ -33,8 +33,6 @@ final class CompletionPortLoop extends PipeIoLoop {
 	/** How many completions the next call asks for. I/O thread only. */
 	private final CompletionBatch batch = new CompletionBatch(BATCH);
 
-	private final boolean fixedBatch = Boolean.getBoolean("asyncipc.windows.loud-writes");
-
 	CompletionPortLoop(String name, boolean daemon) {
 		super(name, daemon);
 		this.port = K.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
@@ -86,7 +84,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 		int timeout = (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
 		int count = 0;
 		try {
-			if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, this.fixedBatch ? BATCH : this.batch.size(), this.removed, timeout, false)) {
+			if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, this.batch.size(), this.removed, timeout, false)) {
 				int error = Native.getLastError();
 				if (error != PipeKernel32.WAIT_TIMEOUT) {
 					logger.warn("GetQueuedCompletionStatusEx failed on I/O thread {}: error {}", name(), error);

@@ -324,10 +324,12 @@ abstract class PipeIoLoop extends IoThread {
 	 * watched: this thread looks at it after each wait, as {@code HasOverlappedIoCompleted}
 	 * does, and then reports it like any other completion.
 	 * <p>
-	 * Call on this thread only. A write started on another thread with an event is tied to
-	 * that thread: Windows cancels it if the thread exits first (Wine does too, where a write
-	 * that reports to a completion port is not tied), so a sender's thread never writes
-	 * quietly.
+	 * Call on this thread only. A write that reports to no completion port is tied to the
+	 * thread that started it, which cancels it by exiting first: Windows cancels the I/O of an
+	 * exiting thread unless it reports to a port, and Wine cancels a pending write that names
+	 * an event (the contract suite saw sends fail when Awaitility's thread that made them
+	 * ended). A sender's thread therefore never writes quietly; this thread outlives its
+	 * operations.
 	 * @param pipe the handle
 	 * @param operation the write, whose buffer holds the message
 	 * @param length the message's length

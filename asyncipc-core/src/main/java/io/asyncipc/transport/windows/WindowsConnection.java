@@ -85,9 +85,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 	private static final int WRITES_IN_A_ROW = 64;
 
 	/** Whether writes are quiet: cleared when one stays pending, set again once the queue is empty. */
-	private volatile boolean quiet = !Boolean.getBoolean("asyncipc.windows.loud-writes");
-
-	private final boolean quietWrites = this.quiet;
+	private volatile boolean quiet = true;
 
 	private volatile boolean closing;
 
@@ -379,7 +377,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private void writeCompleted(int error, int bytes) {
 		if (finishWrite(error, bytes, false)) {
-			if (!this.quiet && this.quietWrites && !hasOutbound()) {
+			if (!this.quiet && !hasOutbound()) {
 				this.quiet = true;
 			}
 			writeNext();
