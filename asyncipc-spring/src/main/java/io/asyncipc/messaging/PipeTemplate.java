@@ -71,6 +71,13 @@ import org.springframework.util.ClassUtils;
  * {@link io.asyncipc.transport.BlockingOperationException}, and send nothing. Use the
  * {@code *Async} methods there and chain on their futures.
  * <p>
+ * A {@code String} or {@code byte[]} payload sent without headers through Spring's own
+ * {@code StringMessageConverter} and {@code ByteArrayMessageConverter} with their defaults (as
+ * the auto-configuration sets them up) goes straight into its envelope, with the content type
+ * and type id that the converter and {@link #doConvert} would give it, and the same bytes on
+ * the wire, without the {@code Message} that {@code doConvert} makes. Any other payload, or
+ * converter, and any send of a subclass of this template, goes through {@code doConvert}.
+ * <p>
  * With {@link #setObservationEnabled(boolean) observation enabled} and an
  * {@link ObservationRegistry}, every send is a Micrometer observation,
  * {@link io.asyncipc.messaging.micrometer.PipeTemplateObservation}, and on an envelope
@@ -95,12 +102,26 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	private volatile TemplateObservations observations;
 
 	/**
+	 * Whether a payload without headers may skip {@link #doConvert} where the converter is known
+	 * ({@link KnownConversions}): not in a subclass, which may convert or send otherwise.
+	 */
+	private final boolean knownConversions;
+
+	/**
+	 * The connection of a client's endpoint to its server, as last sent on: a client has one at
+	 * most, so that while it is open, a send to {@link #PEER} need not copy the endpoint's
+	 * connections to find it.
+	 */
+	private volatile ServerConnection server;
+
+	/**
 	 * Creates a template.
 	 * @param container the pipe to send on
 	 * @param messageConverter turns payloads into bytes
 	 */
 	public PipeTemplate(PipeEndpointContainer container, MessageConverter messageConverter) {
 		this.container = container;
+		this.knownConversions = (getClass() == PipeTemplate.class);
 		setMessageConverter(messageConverter);
 		setDefaultDestination(PEER);
 	}
@@ -181,6 +202,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		return observedSend(connectionId, envelope);
+	}
+
+	private CompletableFuture<SendResult> observedSend(String connectionId, Envelope envelope) {
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return observing.observe(PipeSenderContext.Operation.SEND, connectionId,
@@ -218,6 +243,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public CompletableFuture<SendResult> convertAndSendAsync(String connectionId, Object payload,
 			Map<String, Object> headers) {
+		Envelope.Builder known = knownConversion(payload, headers);
+		if (known != null) {
+			return observedSend(connectionId, known.build());
+		}
 		Message<?> message;
 		try {
 			message = doConvert(payload, headers, null);
@@ -244,6 +273,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		return observedBroadcast(envelope);
+	}
+
+	private CompletableFuture<BroadcastResult> observedBroadcast(Envelope envelope) {
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return observing.observe(PipeSenderContext.Operation.BROADCAST, PEER,
@@ -269,6 +302,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * @return the future of the result on each connection
 	 */
 	public CompletableFuture<BroadcastResult> convertAndBroadcastAsync(Object payload, Map<String, Object> headers) {
+		Envelope.Builder known = knownConversion(payload, headers);
+		if (known != null) {
+			return observedBroadcast(known.build());
+		}
 		Message<?> message;
 		try {
 			message = doConvert(payload, headers, null);
@@ -380,14 +417,22 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public <T> CompletableFuture<T> convertSendAndReceiveAsync(String connectionId, Object request,
 			Class<T> replyType, Duration timeout) {
-		Message<?> message;
-		try {
-			message = doConvert(request, null, null);
+		CompletableFuture<Message<byte[]>> reply;
+		Envelope.Builder known = knownConversion(request, null);
+		if (known != null) {
+			reply = request(connectionId, (correlationId) -> known.correlationId(correlationId).build(), timeout);
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
+		else {
+			Message<?> message;
+			try {
+				message = doConvert(request, null, null);
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			reply = sendAndReceiveAsync(connectionId, message, timeout);
 		}
-		return sendAndReceiveAsync(connectionId, message, timeout).thenApply((reply) -> convertReply(reply, replyType));
+		return reply.thenApply((received) -> convertReply(received, replyType));
 	}
 
 	/**
@@ -401,6 +446,18 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * @return the future of the reply
 	 */
 	public CompletableFuture<Message<byte[]>> sendAndReceiveAsync(String connectionId, Message<?> request,
+			Duration timeout) {
+		MessageConverter converter = getMessageConverter();
+		return request(connectionId, (correlationId) -> OutboundEnvelopes.of(
+				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
+				converter), timeout);
+	}
+
+	/**
+	 * Sends a request on one connection and returns the future of the reply message.
+	 * @param envelope makes the request's envelope from the correlation id it must carry
+	 */
+	private CompletableFuture<Message<byte[]>> request(String connectionId, Function<String, Envelope> envelope,
 			Duration timeout) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
@@ -427,10 +484,6 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			connection = connections.iterator().next();
 		}
 		Duration wait = (timeout != null) ? timeout : this.container.getReplyTimeout();
-		MessageConverter converter = getMessageConverter();
-		Function<String, Envelope> envelope = (correlationId) -> OutboundEnvelopes.of(
-				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
-				converter);
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return observing.observe(PipeSenderContext.Operation.REQUEST, connection.id(),
@@ -461,7 +514,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 						+ ", not a " + replyType.getName() + "; ask for that type, or for String or byte[]");
 			}
 		}
-		Object value = getMessageConverter().fromMessage(reply, replyType);
+		Object value = (replyType == String.class)
+				? KnownConversions.text(reply.getPayload(), reply.getHeaders(), getMessageConverter()) : null;
+		if (value == null) {
+			value = getMessageConverter().fromMessage(reply, replyType);
+		}
 		if (value == null) {
 			throw new MessageConversionException(reply, "the reply on pipe '" + getPipeId() + "' ("
 					+ reply.getPayload().length + " bytes" + ((typeId != null) ? ", type " + typeId : "")
@@ -543,6 +600,21 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		return super.doConvert(payload, typed, postProcessor);
 	}
 
+	/**
+	 * Returns the envelope of a payload that the converter is known to convert
+	 * ({@link KnownConversions}), marked with its type as {@link #doConvert} marks it, with the
+	 * same bytes on the wire as through {@code doConvert}; or {@code null} if it must go through
+	 * {@code doConvert}: it has headers, the converter is not a known one, or this is a subclass,
+	 * whose {@code doConvert} or {@code sendAsync} may do otherwise.
+	 */
+	private Envelope.Builder knownConversion(Object payload, Map<String, Object> headers) {
+		if (!this.knownConversions || (headers != null && !headers.isEmpty())) {
+			return null;
+		}
+		Envelope.Builder known = KnownConversions.builder(payload, getMessageConverter());
+		return (known == null || payload instanceof byte[]) ? known : known.typeId(payload.getClass().getName());
+	}
+
 	private CompletableFuture<SendResult> sendEnvelope(String connectionId, Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
@@ -554,12 +626,20 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 				.orElseGet(() -> noConnection(
 						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'"));
 		}
+		ServerConnection last = this.server;
+		if (last != null && last.endpoint() == endpoint && last.connection().isOpen()) {
+			return send(last.connection(), envelope);
+		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
 			return noConnection(noPeerMessage(endpoint));
 		}
 		if (connections.size() == 1) {
-			return send(connections.iterator().next(), envelope);
+			PipeConnection only = connections.iterator().next();
+			if (endpoint.role() == PipeRole.CLIENT) {
+				this.server = new ServerConnection(endpoint, only);
+			}
+			return send(only, envelope);
 		}
 		return broadcast(endpoint, connections, envelope).thenCompose((result) -> result.allDelivered()
 				? CompletableFuture.completedFuture(new SendResult(PEER, result.bytes()))
@@ -648,6 +728,9 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 					+ ", " + endpoint.status().failedAttempts() + " failed attempts); the message was not sent";
 		}
 		return "no client is connected to pipe '" + endpoint.name() + "'; the message was not sent";
+	}
+
+	private record ServerConnection(PipeEndpoint endpoint, PipeConnection connection) {
 	}
 
 }
