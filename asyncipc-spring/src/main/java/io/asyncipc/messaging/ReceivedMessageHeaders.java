@@ -20,11 +20,11 @@ import org.springframework.util.IdGenerator;
  * <p>
  * The headers that AsyncIPC sets, and the envelope's content type, type id and correlation id,
  * are kept in fields, and a message whose envelope has no user headers answers
- * {@link #get(Object)} and {@link #containsKey(Object)} for them from those fields: that is
- * all that routing, the payload's conversion and a listener's {@code @Header} parameters ask
- * of most messages. The map that {@code MessageHeaders} holds is filled on the first call that
- * needs it (any other key, or the whole map: iterating, {@code size()}, {@code equals},
- * copying, serializing) and then answers everything; the id is generated then. Filling that
+ * {@link #get(Object)} and {@link #containsKey(Object)} from those fields, for any key but the
+ * id: that is all that routing, the payload's conversion and a listener's {@code @Header}
+ * parameters ask of most messages. The map that {@code MessageHeaders} holds is filled on the
+ * first call that needs it (the id, or the whole map: iterating, {@code size()},
+ * {@code equals}, copying, serializing) and then answers everything; the id is generated then. Filling that
  * map of nine to eleven entries, with a new UUID, for every message took two fifths of a
  * listener thread that counted 64-byte messages ({@code ComparisonOneWayBenchmarks}).
  * <p>
@@ -37,7 +37,7 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 
 	private static final long serialVersionUID = 1L;
 
-	/** What {@link #fixed} returns for a key that its fields do not answer. */
+	/** What {@link #fixed} returns for the one key that the fields do not answer, the id. */
 	private static final Object UNKNOWN = new Object();
 
 	private final Map<String, String> sent;
@@ -138,8 +138,10 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 	}
 
 	/**
-	 * Returns the value of a header that the fields hold, {@code null} if it is absent, or
-	 * {@link #UNKNOWN} if the fields do not answer for the key. Only without user headers.
+	 * Returns the value of a header while the map is not filled, which is only without user
+	 * headers: then the headers are the fields, the timestamp and the id, and any other key is
+	 * absent (such as the {@code nativeHeaders} that spring-messaging looks for with each
+	 * {@code @Header} parameter). {@link #UNKNOWN} for the id, which the map holds once filled.
 	 */
 	private Object fixed(Object key) {
 		if (PipeHeaders.TYPE_ID.equals(key)) {
@@ -166,7 +168,10 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 		if (PipeHeaders.PEER_PID.equals(key)) {
 			return this.peerPid;
 		}
-		return UNKNOWN;
+		if (TIMESTAMP.equals(key)) {
+			return this.received;
+		}
+		return ID.equals(key) ? UNKNOWN : null;
 	}
 
 	private Map<String, Object> filled() {

@@ -50,7 +50,12 @@ class ReceivedMessageHeadersTests {
 		assertThat(headers.get(PipeHeaders.PIPE_NAME)).isEqualTo("orders");
 		assertThat(headers.get(PipeHeaders.RECEIVED_TIMESTAMP)).isEqualTo(1_000L);
 		assertThat(headers.containsKey(PipeHeaders.CORRELATION_ID)).isTrue();
+		assertThat(headers.get(MessageHeaders.TIMESTAMP)).isEqualTo(1_000L);
+		assertThat(headers.containsKey(MessageHeaders.TIMESTAMP)).isTrue();
 		assertThat(headers.get("tenant")).isNull();
+		assertThat(headers.containsKey("nativeHeaders")).isFalse();
+		assertThat(headers.containsKey(MessageHeaders.ID)).isTrue();
+		assertThat(headers.get(MessageHeaders.ID)).isInstanceOf(UUID.class).isEqualTo(headers.getId());
 	}
 
 	@Test
