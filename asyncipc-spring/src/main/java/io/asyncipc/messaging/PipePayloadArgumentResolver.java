@@ -60,7 +60,8 @@ public class PipePayloadArgumentResolver extends PayloadMethodArgumentResolver {
 			return super.resolveArgument(parameter, message);
 		}
 		if (bytes.length != 0) {
-			String text = (parameter.getParameterType() == String.class) ? text(parameter, message, bytes) : null;
+			String text = (resolveTargetClass(parameter, message) == String.class) ? text(parameter, message, bytes)
+					: null;
 			if (text == null) {
 				return super.resolveArgument(parameter, message);
 			}
