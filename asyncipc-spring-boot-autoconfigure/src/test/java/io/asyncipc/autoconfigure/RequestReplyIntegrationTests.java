@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -115,6 +116,16 @@ class RequestReplyIntegrationTests {
 			assertThat(reply).isNotDone();
 			held.complete("job-1 done");
 			assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo("job-1 done");
+		}));
+	}
+
+	@Test
+	void aListenerMayAskItsPeerOnItsOwnConnectionAndWaitForTheReply() throws Exception {
+		// The reply is read on the I/O thread: it does not queue behind the listener that waits for it.
+		runner("server", "server").run((server) -> runner("client", "client").run((client) -> {
+			PipeContexts.awaitConnected(client);
+			server.getBean(PipeTemplate.class).convertAndSend(new Ask("inner"));
+			assertThat(client.getBean(Answers.class).answers.poll(10, TimeUnit.SECONDS)).isEqualTo("server: INNER");
 		}));
 	}
 
@@ -290,6 +301,9 @@ class RequestReplyIntegrationTests {
 	record Quote(String symbol, int price) {
 	}
 
+	record Ask(String question) {
+	}
+
 	record Later(String job) {
 	}
 
@@ -310,10 +324,25 @@ class RequestReplyIntegrationTests {
 
 		final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
 
+		final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
 		private final String identity;
 
-		Answers(@Value("${test.identity}") String identity) {
+		private final ObjectProvider<PipeTemplate> template;
+
+		Answers(@Value("${test.identity}") String identity, ObjectProvider<PipeTemplate> template) {
 			this.identity = identity;
+			this.template = template;
+		}
+
+		@PipeListener
+		void ask(Ask ask) {
+			try {
+				this.answers.add(this.template.getObject().convertSendAndReceive(ask.question(), String.class));
+			}
+			catch (RuntimeException ex) {
+				this.answers.add(ex.toString());
+			}
 		}
 
 		@PipeListener

@@ -537,6 +537,24 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		this.publisher.publishEvent(new PipeConnectedEvent(this, exposed(connection)));
 	}
 
+	/**
+	 * Takes a reply on the I/O thread that read it: its request's future completes there, so
+	 * that a caller waiting for it wakes without a listener thread in between, and a listener
+	 * that waits for the reply to its own request on its own connection gets it. Every other
+	 * message, and a reply on a connection whose format is not settled yet, goes the ordinary
+	 * way to {@link #onMessage}.
+	 */
+	@Override
+	public boolean takeOnIoThread(PipeConnection connection, byte[] bytes) {
+		WireFormats current = this.formats;
+		Envelope reply = (current != null) ? current.settledReply(connection, bytes) : null;
+		if (reply == null) {
+			return false;
+		}
+		this.replies.onReply(connection, reply);
+		return true;
+	}
+
 	@Override
 	public void onMessage(PipeConnection connection, byte[] bytes) {
 		Envelope envelope;

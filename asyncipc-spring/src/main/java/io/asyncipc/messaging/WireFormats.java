@@ -160,6 +160,31 @@ final class WireFormats {
 	}
 
 	/**
+	 * Reads a received message as a reply if it is one on a connection settled on the envelope,
+	 * without a lock and without creating any state: the I/O thread asks this of every message,
+	 * so that a reply completes its request at once instead of waiting its turn for a listener
+	 * thread.
+	 * @return the reply, or {@code null} if the message is not a valid reply, or the
+	 * connection's format is not settled yet (the message then takes the ordinary path, which
+	 * reports what is wrong with it)
+	 */
+	Envelope settledReply(PipeConnection connection, byte[] bytes) {
+		if (this.format == PipeFormat.RAW || !EnvelopeCodec.looksLikeReply(bytes)) {
+			return null;
+		}
+		State state = this.states.get(connection);
+		if (state == null || state.kind != Kind.ENVELOPE) {
+			return null;
+		}
+		try {
+			return this.codec.decode(bytes);
+		}
+		catch (EnvelopeFormatException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Sends a message on a connection in its format: the envelope, or its payload alone on a
 	 * raw connection. A server holds what it sends to a connection whose first message has not
 	 * arrived yet, since that message tells the format, and sends it once it did, or in the raw

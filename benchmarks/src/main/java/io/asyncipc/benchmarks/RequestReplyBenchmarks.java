@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -63,6 +64,13 @@ public class RequestReplyBenchmarks {
 	@State(Scope.Benchmark)
 	public static class SpringRequester {
 
+		/**
+		 * How long the caller may spin for its reply before it parks ({@link PipeTemplate#setReplySpin}):
+		 * {@code default}, or a duration such as {@code PT0S} (park at once) to compare with.
+		 */
+		@Param({ "default" })
+		public String replySpin;
+
 		private ForkedPeer peer;
 
 		private ConfigurableApplicationContext client;
@@ -78,6 +86,9 @@ public class RequestReplyBenchmarks {
 			this.client = SpringPipes.start(name, "client", "envelope", SpringListeners.RepliesConfiguration.class);
 			SpringPipes.awaitConnected(this.client, TIMEOUT);
 			this.template = this.client.getBean(PipeTemplate.class);
+			if (!"default".equals(this.replySpin)) {
+				this.template.setReplySpin(Duration.parse(this.replySpin));
+			}
 			this.replies = this.client.getBean(SpringListeners.Replies.class);
 		}
 

@@ -328,6 +328,9 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			dispatch(() -> this.handler.onMessage(this, message), "message");
 			return;
 		}
+		if (takenOnIoThread(message)) {
+			return;
+		}
 		long cost = inboundCost(message.length);
 		long waiting = this.inboundBytes.addAndGet(cost);
 		// Paused before the handler can see the message, so that the handler's resume is never lost.
@@ -345,6 +348,20 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 				handled(cost);
 			}
 		}, "message");
+	}
+
+	private boolean takenOnIoThread(byte[] message) {
+		try {
+			return this.handler.takeOnIoThread(this, message);
+		}
+		catch (Throwable ex) {
+			long leftOut = this.endpoint.handlerFailures().tryAcquire();
+			if (leftOut >= 0) {
+				logger.error("Handler failed on the I/O thread for a message of connection {} on pipe '{}'; "
+						+ "the message is dispatched as usual{}", this.id, pipeName(), LogRateLimiter.note(leftOut), ex);
+			}
+			return false;
+		}
 	}
 
 	/**

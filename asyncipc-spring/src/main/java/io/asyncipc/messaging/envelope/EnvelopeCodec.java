@@ -172,6 +172,18 @@ public final class EnvelopeCodec {
 	}
 
 	/**
+	 * Returns whether a message looks like a reply: the magic, this version, the message kind
+	 * and the reply flag, without reading the rest. Cheap enough for every message on an I/O
+	 * thread; whether the rest is a valid envelope is for {@link #decode(byte[])} to say.
+	 * @param message the whole message
+	 * @return whether its prefix is that of a reply of this version
+	 */
+	public static boolean looksLikeReply(byte[] message) {
+		return message.length >= MESSAGE_PREFIX_SIZE && startsWithMagic(message) && message[4] == VERSION
+				&& message[5] == KIND_MESSAGE && (message[6] & FLAG_REPLY) != 0;
+	}
+
+	/**
 	 * Returns whether a message starts with the envelope magic, so that it is meant as an envelope
 	 * or a hello (of any version) rather than a raw payload. The magic starts with {@code 0x89},
 	 * which no UTF-8 text, JSON or pickle starts with.
