@@ -139,12 +139,13 @@ public class MessagingPipeListenerAdapter {
 		Object correlation = message.getHeaders().get(PipeHeaders.CORRELATION_ID);
 		String correlationId = (correlation != null) ? correlation.toString() : null;
 		Object result;
-		long started = System.nanoTime();
+		// Without a recorder, nothing reads the clock.
+		long started = (recorder != PipeMetricsRecorder.NONE) ? System.nanoTime() : 0;
 		try {
 			result = handlerMethod.invoke(message, connection);
 		}
 		catch (Exception ex) {
-			recorder.listenerInvoked(this.id, System.nanoTime() - started, ex);
+			record(recorder, started, ex);
 			if (observation != null) {
 				observation.error(ex);
 			}
@@ -154,7 +155,7 @@ public class MessagingPipeListenerAdapter {
 		}
 		if (result instanceof CompletionStage<?> stage) {
 			stage.whenComplete((value, error) -> {
-				recorder.listenerInvoked(this.id, System.nanoTime() - started, (error != null) ? unwrap(error) : null);
+				record(recorder, started, (error != null) ? unwrap(error) : null);
 				try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
 					if (error != null) {
 						Throwable failure = unwrap(error);
@@ -171,11 +172,17 @@ public class MessagingPipeListenerAdapter {
 			});
 			return;
 		}
-		recorder.listenerInvoked(this.id, System.nanoTime() - started, null);
+		record(recorder, started, null);
 		if (result != null) {
 			reply(result, connection, correlationId);
 		}
 		stop(observation);
+	}
+
+	private void record(PipeMetricsRecorder recorder, long started, Throwable failure) {
+		if (recorder != PipeMetricsRecorder.NONE) {
+			recorder.listenerInvoked(this.id, System.nanoTime() - started, failure);
+		}
 	}
 
 	private static void stop(Observation observation) {

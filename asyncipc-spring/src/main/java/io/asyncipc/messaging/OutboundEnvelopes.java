@@ -36,6 +36,16 @@ final class OutboundEnvelopes {
 	}
 
 	private static Envelope.Builder builder(Object value, MessageConverter converter) {
+		if (value instanceof byte[] bytes) {
+			// As PayloadBytes takes it: as it is, without the converter, so without a content type.
+			return Envelope.builder().payload(bytes);
+		}
+		if (value instanceof String) {
+			Envelope.Builder known = KnownConversions.builder(value, converter);
+			if (known != null) {
+				return known.typeId(String.class.getName());
+			}
+		}
 		Object payload = (value instanceof Message<?> message) ? message.getPayload() : value;
 		Message<?> converted = PayloadBytes.converted(value, converter);
 		MessageHeaders headers = converted.getHeaders();

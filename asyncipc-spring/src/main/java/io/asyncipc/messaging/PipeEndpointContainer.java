@@ -41,7 +41,7 @@ import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
@@ -688,31 +688,13 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	/**
 	 * Returns a received envelope as a message: its payload, its headers but those a peer must
-	 * not set, and the headers of {@link PipeHeaders} that this process adds.
+	 * not set, and the headers of {@link PipeHeaders} that this process adds, in
+	 * {@link ReceivedMessageHeaders}, which keep most of them in fields rather than a map.
 	 */
 	Message<byte[]> toMessage(PipeConnection connection, Envelope envelope) {
-		MessageBuilder<byte[]> builder = MessageBuilder.withPayload(envelope.getPayload());
-		// A peer cannot pose as this process: what it names with the prefix is not its to set.
-		envelope.getHeaders().forEach((key, value) -> {
-			if (!key.startsWith(PipeHeaders.PREFIX)) {
-				builder.setHeaderIfAbsent(key, value);
-			}
-		});
-		if (envelope.getContentType() != null) {
-			builder.setHeader(MessageHeaders.CONTENT_TYPE, contentType(envelope.getContentType()));
-		}
-		if (envelope.getTypeId() != null) {
-			builder.setHeader(PipeHeaders.TYPE_ID, envelope.getTypeId());
-		}
-		if (envelope.getCorrelationId() != null) {
-			builder.setHeader(PipeHeaders.CORRELATION_ID, envelope.getCorrelationId());
-		}
-		builder.setHeader(PipeHeaders.CONNECTION_ID, connection.id())
-			.setHeader(PipeHeaders.PEER_USER, connection.peer().user())
-			.setHeader(PipeHeaders.PIPE_NAME, this.name)
-			.setHeader(PipeHeaders.RECEIVED_TIMESTAMP, System.currentTimeMillis());
-		connection.peer().pid().ifPresent((pid) -> builder.setHeader(PipeHeaders.PEER_PID, pid));
-		return builder.build();
+		Object contentType = (envelope.getContentType() != null) ? contentType(envelope.getContentType()) : null;
+		return new GenericMessage<>(envelope.getPayload(),
+				new ReceivedMessageHeaders(envelope, contentType, connection, this.name, System.currentTimeMillis()));
 	}
 
 	/**

@@ -67,7 +67,13 @@ public class PipeListenerEndpointRegistry {
 	 * @return {@code true} if a message of that pipe would reach a listener
 	 */
 	public boolean hasListeners(String pipeId) {
-		return this.bindings.stream().anyMatch((binding) -> binding.receives(pipeId));
+		// Asked for every message received: no stream.
+		for (Binding binding : this.bindings) {
+			if (binding.receives(pipeId)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

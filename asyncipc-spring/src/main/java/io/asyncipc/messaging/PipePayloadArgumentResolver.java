@@ -24,8 +24,17 @@ import org.springframework.validation.Validator;
  * resolver; a factory of one's own needs
  * {@code setCustomArgumentResolvers(List.of(new PipePayloadArgumentResolver(converter)))} for
  * the same behaviour.
+ * <p>
+ * A {@code String} parameter is read as the converter reads it, but without asking the
+ * converter where it is Spring's own {@code StringMessageConverter} with its defaults, alone
+ * or first for {@code String} in a {@code CompositeMessageConverter} (see
+ * {@link KnownConversions}): the payload decoded with the charset of its {@code text/plain}
+ * content type, or the converter's default charset. That skips the composite's search and its
+ * two content type lookups, a tenth of a listener thread that receives small messages.
  */
 public class PipePayloadArgumentResolver extends PayloadMethodArgumentResolver {
+
+	private final MessageConverter converter;
 
 	/**
 	 * Creates a resolver without validation.
@@ -42,12 +51,22 @@ public class PipePayloadArgumentResolver extends PayloadMethodArgumentResolver {
 	 */
 	public PipePayloadArgumentResolver(MessageConverter converter, Validator validator) {
 		super(converter, validator);
+		this.converter = converter;
 	}
 
 	@Override
 	public Object resolveArgument(MethodParameter parameter, Message<?> message) throws Exception {
-		if (!(message.getPayload() instanceof byte[] bytes) || bytes.length != 0) {
+		if (!(message.getPayload() instanceof byte[] bytes)) {
 			return super.resolveArgument(parameter, message);
+		}
+		if (bytes.length != 0) {
+			String text = (resolveTargetClass(parameter, message) == String.class) ? text(parameter, message, bytes)
+					: null;
+			if (text == null) {
+				return super.resolveArgument(parameter, message);
+			}
+			validate(message, parameter, text);
+			return text;
 		}
 		Class<?> target = resolveTargetClass(parameter, message);
 		Object empty;
@@ -71,6 +90,20 @@ public class PipePayloadArgumentResolver extends PayloadMethodArgumentResolver {
 		}
 		validate(message, parameter, empty);
 		return empty;
+	}
+
+	/**
+	 * Returns the text of a {@code String} parameter as the converter would read it, without
+	 * the converter's lookups, where it is a known one ({@link KnownConversions}).
+	 * @return the text, or {@code null} to leave it to the converter
+	 */
+	private String text(MethodParameter parameter, Message<?> message, byte[] bytes) {
+		Payload payload = parameter.getParameterAnnotation(Payload.class);
+		if (payload != null && !payload.expression().isEmpty()) {
+			// Refused by spring-messaging, with its own message.
+			return null;
+		}
+		return KnownConversions.text(bytes, message.getHeaders(), this.converter);
 	}
 
 }

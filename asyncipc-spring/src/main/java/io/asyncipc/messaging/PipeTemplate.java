@@ -71,6 +71,13 @@ import org.springframework.util.ClassUtils;
  * {@link io.asyncipc.transport.BlockingOperationException}, and send nothing. Use the
  * {@code *Async} methods there and chain on their futures.
  * <p>
+ * A {@code String} or {@code byte[]} payload sent without headers through Spring's own
+ * {@code StringMessageConverter} and {@code ByteArrayMessageConverter} with their defaults (as
+ * the auto-configuration sets them up) goes straight into its envelope, with the content type
+ * and type id that the converter and {@link #doConvert} would give it, and the same bytes on
+ * the wire, without the {@code Message} that {@code doConvert} makes. Any other payload, or
+ * converter, and any send of a subclass of this template, goes through {@code doConvert}.
+ * <p>
  * With {@link #setObservationEnabled(boolean) observation enabled} and an
  * {@link ObservationRegistry}, every send is a Micrometer observation,
  * {@link io.asyncipc.messaging.micrometer.PipeTemplateObservation}, and on an envelope
@@ -97,12 +104,26 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	private volatile ReplyWait replyWait = new ReplyWait(ReplyWait.DEFAULT_LIMIT);
 
 	/**
+	 * Whether a payload without headers may skip {@link #doConvert} where the converter is known
+	 * ({@link KnownConversions}): not in a subclass, which may convert or send otherwise.
+	 */
+	private final boolean knownConversions;
+
+	/**
+	 * The connection of a client's endpoint to its server, as last sent on: a client has one at
+	 * most, so that while it is open, a send to {@link #PEER} need not copy the endpoint's
+	 * connections to find it.
+	 */
+	private volatile ServerConnection server;
+
+	/**
 	 * Creates a template.
 	 * @param container the pipe to send on
 	 * @param messageConverter turns payloads into bytes
 	 */
 	public PipeTemplate(PipeEndpointContainer container, MessageConverter messageConverter) {
 		this.container = container;
+		this.knownConversions = (getClass() == PipeTemplate.class);
 		setMessageConverter(messageConverter);
 		setDefaultDestination(PEER);
 	}
@@ -196,6 +217,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		return observedSend(connectionId, envelope);
+	}
+
+	private CompletableFuture<SendResult> observedSend(String connectionId, Envelope envelope) {
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return observing.observe(PipeSenderContext.Operation.SEND, connectionId,
@@ -233,6 +258,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public CompletableFuture<SendResult> convertAndSendAsync(String connectionId, Object payload,
 			Map<String, Object> headers) {
+		Envelope.Builder known = knownConversion(payload, headers);
+		if (known != null) {
+			return observedSend(connectionId, known.build());
+		}
 		Message<?> message;
 		try {
 			message = doConvert(payload, headers, null);
@@ -259,6 +288,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		return observedBroadcast(envelope);
+	}
+
+	private CompletableFuture<BroadcastResult> observedBroadcast(Envelope envelope) {
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return observing.observe(PipeSenderContext.Operation.BROADCAST, PEER,
@@ -284,6 +317,10 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * @return the future of the result on each connection
 	 */
 	public CompletableFuture<BroadcastResult> convertAndBroadcastAsync(Object payload, Map<String, Object> headers) {
+		Envelope.Builder known = knownConversion(payload, headers);
+		if (known != null) {
+			return observedBroadcast(known.build());
+		}
 		Message<?> message;
 		try {
 			message = doConvert(payload, headers, null);
@@ -341,7 +378,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	public <T> T convertSendAndReceive(String connectionId, Object request, Class<T> replyType, Duration timeout) {
 		checkNotOnIoThread("PipeTemplate.convertSendAndReceive(...)", "use convertSendAndReceiveAsync(...)", null);
 		try {
-			Request sent = request(connectionId, doConvert(request, null, null), timeout);
+			Request sent = request(connectionId, convertedRequest(request), timeout);
 			// The reply completes on the I/O thread that read it; it is read as the type asked for
 			// here, on the caller's thread, so that no I/O thread converts JSON for a caller.
 			// Never unbounded: the reply timeout, a disconnect or the pipe's stop ends every request.
@@ -401,6 +438,12 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public <T> CompletableFuture<T> convertSendAndReceiveAsync(String connectionId, Object request,
 			Class<T> replyType, Duration timeout) {
+		Envelope.Builder known = knownConversion(request, null);
+		if (known != null) {
+			Request sent = request(connectionId, (correlationId) -> known.correlationId(correlationId).build(), timeout);
+			return sent.reply()
+				.thenApply((reply) -> convertReply(this.container.toMessage(sent.connection(), reply), replyType));
+		}
 		Message<?> message;
 		try {
 			message = doConvert(request, null, null);
@@ -423,15 +466,38 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public CompletableFuture<Message<byte[]>> sendAndReceiveAsync(String connectionId, Message<?> request,
 			Duration timeout) {
-		Request sent = request(connectionId, request, timeout);
+		Request sent = request(connectionId, requestEnvelope(request), timeout);
 		return sent.reply().thenApply((reply) -> this.container.toMessage(sent.connection(), reply));
 	}
 
 	/**
-	 * Sends a request message on one connection, and returns the connection with the future of
-	 * the reply's envelope, or a failed future if it could not be sent.
+	 * Returns what makes a request's envelope from its correlation id: straight from the payload
+	 * where the converter is known ({@link #knownConversion}), else from the message of
+	 * {@link #doConvert}, which may throw.
 	 */
-	private Request request(String connectionId, Message<?> request, Duration timeout) {
+	private Function<String, Envelope> convertedRequest(Object payload) {
+		Envelope.Builder known = knownConversion(payload, null);
+		return (known != null) ? (correlationId) -> known.correlationId(correlationId).build()
+				: requestEnvelope(doConvert(payload, null, null));
+	}
+
+	/**
+	 * Returns what makes a request's envelope from a message and its correlation id: the
+	 * message's headers travel with it, a correlation id among them replaced by the request's.
+	 */
+	private Function<String, Envelope> requestEnvelope(Message<?> request) {
+		MessageConverter converter = getMessageConverter();
+		return (correlationId) -> OutboundEnvelopes.of(
+				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
+				converter);
+	}
+
+	/**
+	 * Sends a request on one connection, and returns the connection with the future of the
+	 * reply's envelope, or a failed future if it could not be sent.
+	 * @param envelope makes the request's envelope from the correlation id it must carry
+	 */
+	private Request request(String connectionId, Function<String, Envelope> envelope, Duration timeout) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
 			return new Request(null, notStarted());
@@ -457,10 +523,6 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			connection = connections.iterator().next();
 		}
 		Duration wait = (timeout != null) ? timeout : this.container.getReplyTimeout();
-		MessageConverter converter = getMessageConverter();
-		Function<String, Envelope> envelope = (correlationId) -> OutboundEnvelopes.of(
-				MessageBuilder.fromMessage(request).setHeader(PipeHeaders.CORRELATION_ID, correlationId).build(),
-				converter);
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return new Request(connection, observing.observe(PipeSenderContext.Operation.REQUEST, connection.id(),
@@ -490,7 +552,11 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 						+ ", not a " + replyType.getName() + "; ask for that type, or for String or byte[]");
 			}
 		}
-		Object value = getMessageConverter().fromMessage(reply, replyType);
+		Object value = (replyType == String.class)
+				? KnownConversions.text(reply.getPayload(), reply.getHeaders(), getMessageConverter()) : null;
+		if (value == null) {
+			value = getMessageConverter().fromMessage(reply, replyType);
+		}
 		if (value == null) {
 			throw new MessageConversionException(reply, "the reply on pipe '" + getPipeId() + "' ("
 					+ reply.getPayload().length + " bytes" + ((typeId != null) ? ", type " + typeId : "")
@@ -572,6 +638,21 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		return super.doConvert(payload, typed, postProcessor);
 	}
 
+	/**
+	 * Returns the envelope of a payload that the converter is known to convert
+	 * ({@link KnownConversions}), marked with its type as {@link #doConvert} marks it, with the
+	 * same bytes on the wire as through {@code doConvert}; or {@code null} if it must go through
+	 * {@code doConvert}: it has headers, the converter is not a known one, or this is a subclass,
+	 * whose {@code doConvert} or {@code sendAsync} may do otherwise.
+	 */
+	private Envelope.Builder knownConversion(Object payload, Map<String, Object> headers) {
+		if (!this.knownConversions || (headers != null && !headers.isEmpty())) {
+			return null;
+		}
+		Envelope.Builder known = KnownConversions.builder(payload, getMessageConverter());
+		return (known == null || payload instanceof byte[]) ? known : known.typeId(payload.getClass().getName());
+	}
+
 	private CompletableFuture<SendResult> sendEnvelope(String connectionId, Envelope envelope) {
 		PipeEndpoint endpoint = this.container.getEndpoint();
 		if (endpoint == null) {
@@ -583,12 +664,20 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 				.orElseGet(() -> noConnection(
 						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'"));
 		}
+		ServerConnection last = this.server;
+		if (last != null && last.endpoint() == endpoint && last.connection().isOpen()) {
+			return send(last.connection(), envelope);
+		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
 			return noConnection(noPeerMessage(endpoint));
 		}
 		if (connections.size() == 1) {
-			return send(connections.iterator().next(), envelope);
+			PipeConnection only = connections.iterator().next();
+			if (endpoint.role() == PipeRole.CLIENT) {
+				this.server = new ServerConnection(endpoint, only);
+			}
+			return send(only, envelope);
 		}
 		return broadcast(endpoint, connections, envelope).thenCompose((result) -> result.allDelivered()
 				? CompletableFuture.completedFuture(new SendResult(PEER, result.bytes()))
@@ -684,6 +773,9 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 * future of its reply.
 	 */
 	private record Request(PipeConnection connection, CompletableFuture<Envelope> reply) {
+	}
+
+	private record ServerConnection(PipeEndpoint endpoint, PipeConnection connection) {
 	}
 
 }

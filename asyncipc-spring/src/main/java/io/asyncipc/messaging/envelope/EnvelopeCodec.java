@@ -15,8 +15,9 @@ import java.util.Map;
  * key and unused bytes in the header section are all refused with an
  * {@link EnvelopeFormatException} naming the offset. Nothing is allocated from a length before it
  * is checked against the bytes that remain and the limits. Instances are thread-safe; besides
- * their limit, they keep the last content type and type id they decoded, which messages on a
- * pipe mostly repeat, so that these are compared rather than decoded again.
+ * their limit, they keep the last content type and type id they decoded and encoded, which
+ * messages on a pipe mostly repeat, so that these are compared rather than decoded again, and
+ * copied rather than encoded again.
  */
 public final class EnvelopeCodec {
 
@@ -86,6 +87,10 @@ public final class EnvelopeCodec {
 
 	private final RecentStrings typeIds = new RecentStrings();
 
+	private final RecentEncodings encodedContentTypes = new RecentEncodings();
+
+	private final RecentEncodings encodedTypeIds = new RecentEncodings();
+
 	/**
 	 * Creates a codec with the default maximum header size, {@value #DEFAULT_MAX_HEADER_SIZE} bytes.
 	 */
@@ -122,7 +127,7 @@ public final class EnvelopeCodec {
 	 * Unicode (an unpaired surrogate), or the header section is over the maximum header size
 	 */
 	public byte[] encode(Envelope envelope) {
-		return new EnvelopeWriter(this.maxHeaderSize).write(envelope);
+		return new EnvelopeWriter(this.maxHeaderSize, this.encodedContentTypes, this.encodedTypeIds).write(envelope);
 	}
 
 	/**
