@@ -244,7 +244,16 @@ public final class PipeStatistics {
 		 * @param bytes its length
 		 */
 		public void sent(int bytes) {
-			MESSAGES_SENT.setOpaque(this, this.messagesSent + 1);
+			sent(1, bytes);
+		}
+
+		/**
+		 * Counts messages the OS took, all at once. Call on the connection's I/O thread.
+		 * @param messages how many
+		 * @param bytes their lengths together
+		 */
+		public void sent(int messages, long bytes) {
+			MESSAGES_SENT.setOpaque(this, this.messagesSent + messages);
 			BYTES_SENT.setOpaque(this, this.bytesSent + bytes);
 		}
 

@@ -234,9 +234,16 @@ public abstract class IoThread {
 		try {
 			started();
 			while (this.running) {
-				this.wakeupPending.set(false);
-				long timeoutMillis = this.tasks.isEmpty() ? millisUntilNextTimer() : 0;
-				waitForIo(timeoutMillis);
+				if (this.tasks.isEmpty()) {
+					// Only a thread that may block needs waking: while it runs, tasks handed over
+					// are seen before the next wait, and their senders skip the wake-up's system call.
+					this.wakeupPending.set(false);
+					waitForIo(this.tasks.isEmpty() ? millisUntilNextTimer() : 0);
+					this.wakeupPending.set(true);
+				}
+				else {
+					waitForIo(0);
+				}
 				runTasks();
 				runDueTimers();
 			}

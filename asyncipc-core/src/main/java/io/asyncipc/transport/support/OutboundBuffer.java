@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
@@ -178,12 +179,19 @@ final class OutboundBuffer {
 	 */
 	void completeWritten() {
 		List<OutboundMessage> batch;
+		String id = this.connectionId;
 		while ((batch = this.completable.poll()) != null) {
+			// Counted and released once per batch, before the futures complete: a callback
+			// that reads the statistics or the queued bytes sees its own send settled.
+			long bytes = 0;
 			for (OutboundMessage message : batch) {
-				int length = message.payload().length;
-				this.traffic.sent(length);
-				release(message.cost());
-				message.future().complete(new SendResult(this.connectionId, length));
+				bytes += message.payload().length;
+			}
+			int count = batch.size();
+			this.traffic.sent(count, bytes);
+			release(bytes + (long) count * PipeOptions.MESSAGE_OVERHEAD);
+			for (OutboundMessage message : batch) {
+				message.future().complete(new SendResult(id, message.payload().length));
 			}
 		}
 	}

@@ -121,14 +121,22 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * I/O thread, which is most of a round trip's cost. A sender that streams, sending again
 	 * within {@link #DIRECT_WRITE_GAP_NANOS} of the last direct write, leaves the writing to
 	 * the I/O thread, which coalesces everything queued by then into one system call.
+	 * <p>
+	 * A send made while a flush is scheduled costs no more than its place in the queue: the
+	 * flush takes it along. The futures of a direct write complete in that same flush task on
+	 * the I/O thread, so that the sends of a burst which follows a direct write wake the I/O
+	 * thread once between them.
 	 */
 	@Override
 	protected void requestFlush() {
+		if (this.flushScheduled.get()) {
+			// A flush is on its way to the I/O thread, and it writes this message too.
+			return;
+		}
 		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
 			Throwable failure = null;
-			boolean pending = false;
 			try {
-				pending = writeQueued() != ALL_WRITTEN;
+				writeQueued();
 				detachWritten();
 			}
 			catch (Throwable ex) {
@@ -143,10 +151,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				rethrowError(failure);
 				return;
 			}
-			completeWritten();
-			if (pending || hasOutbound()) {
-				scheduleFlush();
-			}
+			// One task completes the futures on the I/O thread and writes what was queued
+			// meanwhile: a burst that follows rides on it instead of waking the thread again.
+			scheduleFlush();
 			return;
 		}
 		scheduleFlush();
@@ -172,7 +179,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void scheduleFlush() {
-		if (this.flushScheduled.compareAndSet(false, true)) {
+		if (!this.flushScheduled.get() && this.flushScheduled.compareAndSet(false, true)) {
 			this.loop.execute(this.flushTask);
 		}
 	}
@@ -301,10 +308,12 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	/**
 	 * Writes on the I/O thread. If a sender's thread is writing right now, it leaves the rest
-	 * to a later flush, which it schedules itself.
+	 * to a later flush, which that sender schedules itself, and completes only what was
+	 * written so far.
 	 */
 	private void flush() {
 		if (!this.writing.compareAndSet(false, true)) {
+			completeWritten();
 			return;
 		}
 		int outcome;

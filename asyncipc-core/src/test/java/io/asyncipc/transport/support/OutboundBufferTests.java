@@ -19,8 +19,9 @@ class OutboundBufferTests {
 
 	private final List<Boolean> told = new ArrayList<>();
 
-	private final OutboundBuffer buffer = new OutboundBuffer("c-1", 4, 1000, this.told::add,
-			new PipeStatistics().newTraffic(() -> 0));
+	private final PipeStatistics statistics = new PipeStatistics();
+
+	private final OutboundBuffer buffer = new OutboundBuffer("c-1", 4, 1000, this.told::add, opened(this.statistics));
 
 	@Test
 	void aMessageCompletesOnlyOnceAllOfItsFrameWasWritten() {
@@ -58,6 +59,29 @@ class OutboundBufferTests {
 	}
 
 	@Test
+	void aBatchIsCountedAndReleasedBeforeItsFuturesComplete() {
+		List<String> seen = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			add(10).thenRun(() -> seen.add(this.statistics.messagesSent() + " sent, " + this.statistics.bytesSent()
+					+ " bytes, " + this.buffer.pendingBytes() + " pending"));
+		}
+		CompletableFuture<SendResult> later = add(10);
+		for (int i = 0; i < 4; i++) {
+			this.buffer.take();
+		}
+		this.buffer.written(42);
+		completeWritten();
+		assertThat(seen).containsOnly("3 sent, 30 bytes, 14 pending").hasSize(3);
+		assertThat(later).isNotDone();
+		this.buffer.written(14);
+		completeWritten();
+		assertThat(later).isCompletedWithValue(new SendResult("c-1", 10));
+		assertThat(this.statistics.messagesSent()).isEqualTo(4);
+		assertThat(this.statistics.bytesSent()).isEqualTo(40);
+		assertThat(this.buffer.pendingBytes()).isZero();
+	}
+
+	@Test
 	void aFullQueueRefusesAndKeepsItsCount() {
 		assertThat(this.buffer.reserve(900)).isEqualTo(-1);
 		assertThat(this.buffer.reserve(200)).isEqualTo(900);
@@ -78,6 +102,12 @@ class OutboundBufferTests {
 		assertThat(halfWritten).isCompletedExceptionally();
 		assertThat(queued).isCompletedExceptionally();
 		assertThat(drained).isCompleted();
+	}
+
+	private static PipeStatistics.Traffic opened(PipeStatistics statistics) {
+		PipeStatistics.Traffic traffic = statistics.newTraffic(() -> 0);
+		traffic.opened();
+		return traffic;
 	}
 
 	private void completeWritten() {
