@@ -97,6 +97,11 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def signed(value):
+    """An overhead with its sign: a round trip can beat the raw blocking ping-pong."""
+    return f"{'+' if value >= 0 else '−'}{abs(value):.1f}"
+
+
 def sig(value):
     """About three significant digits, never in exponent notation: figures range over six orders of magnitude."""
     if value is None:
@@ -142,7 +147,7 @@ def print_tables(results):
                     cells.append(fmt(value))
                 else:
                     overheads[(label, placement)] = value - raw if raw is not None else None
-                    cells.append(f"{fmt(value)} (+{fmt(value - raw)})" if raw is not None else fmt(value))
+                    cells.append(f"{fmt(value)} ({signed(value - raw)})" if raw is not None else fmt(value))
             if any(cell != "–" for cell in cells):
                 print(f"| {label} | " + " | ".join(cells) + " |")
         asyncipc = ROUND_TRIP_ROWS[1][2]
