@@ -355,11 +355,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 			return this.handler.takeOnIoThread(this, message);
 		}
 		catch (Throwable ex) {
-			long leftOut = this.endpoint.handlerFailures().tryAcquire();
-			if (leftOut >= 0) {
-				logger.error("Handler failed on the I/O thread for a message of connection {} on pipe '{}'; "
-						+ "the message is dispatched as usual{}", this.id, pipeName(), LogRateLimiter.note(leftOut), ex);
-			}
+			handlerFailed("a message offered on the I/O thread", "the message is dispatched as usual", ex);
 			return false;
 		}
 	}
@@ -716,13 +712,22 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 				call.run();
 			}
 			catch (Throwable ex) {
-				long leftOut = this.endpoint.handlerFailures().tryAcquire();
-				if (leftOut >= 0) {
-					logger.error("Handler failed on {} for connection {} on pipe '{}'; the connection stays open{}", what,
-							this.id, pipeName(), LogRateLimiter.note(leftOut), ex);
-				}
+				handlerFailed(what, "the connection stays open", ex);
 			}
 		});
+	}
+
+	/**
+	 * Logs a handler's failure, as many as the endpoint's rate limit lets through.
+	 * @param what what the handler was called for
+	 * @param consequence what happens next
+	 */
+	private void handlerFailed(String what, String consequence, Throwable ex) {
+		long leftOut = this.endpoint.handlerFailures().tryAcquire();
+		if (leftOut >= 0) {
+			logger.error("Handler failed on {} for connection {} on pipe '{}'; {}{}", what, this.id, pipeName(),
+					consequence, LogRateLimiter.note(leftOut), ex);
+		}
 	}
 
 	@Override
