@@ -59,6 +59,18 @@ final class KnownConversions {
 	}
 
 	/**
+	 * Returns {@link #builder} with the type id that a payload other than {@code byte[]} is
+	 * marked with: the full name of its class, as {@code PipeTemplate.doConvert} marks it.
+	 * @param payload the payload
+	 * @param converter the converter that would convert it
+	 * @return the builder, or {@code null} if the converter is not known to convert the payload
+	 */
+	static Envelope.Builder typedBuilder(Object payload, MessageConverter converter) {
+		Envelope.Builder known = builder(payload, converter);
+		return (known == null || payload instanceof byte[]) ? known : known.typeId(payload.getClass().getName());
+	}
+
+	/**
 	 * Returns the text that the converter reads from a message for a {@code String} parameter,
 	 * worked out without it: the payload decoded with the charset of its content type, or the
 	 * converter's default charset. Only where the converter that takes a {@code String} is a

@@ -41,9 +41,9 @@ final class OutboundEnvelopes {
 			return Envelope.builder().payload(bytes);
 		}
 		if (value instanceof String) {
-			Envelope.Builder known = KnownConversions.builder(value, converter);
+			Envelope.Builder known = KnownConversions.typedBuilder(value, converter);
 			if (known != null) {
-				return known.typeId(String.class.getName());
+				return known;
 			}
 		}
 		Object payload = (value instanceof Message<?> message) ? message.getPayload() : value;

@@ -111,8 +111,8 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 
 	/**
 	 * The connection of a client's endpoint to its server, as last sent on: a client has one at
-	 * most, so that while it is open, a send to {@link #PEER} need not copy the endpoint's
-	 * connections to find it.
+	 * most, so that while it is open, a send or request to {@link #PEER} need not copy the
+	 * endpoint's connections to find it.
 	 */
 	private volatile ServerConnection server;
 
@@ -438,20 +438,16 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 	 */
 	public <T> CompletableFuture<T> convertSendAndReceiveAsync(String connectionId, Object request,
 			Class<T> replyType, Duration timeout) {
-		Envelope.Builder known = knownConversion(request, null);
-		if (known != null) {
-			Request sent = request(connectionId, (correlationId) -> known.correlationId(correlationId).build(), timeout);
-			return sent.reply()
-				.thenApply((reply) -> convertReply(this.container.toMessage(sent.connection(), reply), replyType));
-		}
-		Message<?> message;
+		Function<String, Envelope> envelope;
 		try {
-			message = doConvert(request, null, null);
+			envelope = convertedRequest(request);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		return sendAndReceiveAsync(connectionId, message, timeout).thenApply((reply) -> convertReply(reply, replyType));
+		Request sent = request(connectionId, envelope, timeout);
+		return sent.reply()
+			.thenApply((reply) -> convertReply(this.container.toMessage(sent.connection(), reply), replyType));
 	}
 
 	/**
@@ -511,6 +507,9 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			}
 		}
 		else {
+			connection = knownServer(endpoint);
+		}
+		if (connection == null) {
 			Collection<PipeConnection> connections = endpoint.connections();
 			if (connections.size() != 1) {
 				if (connections.isEmpty()) {
@@ -520,9 +519,12 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 						+ "' has " + connections.size() + " clients and a request goes to one; name its connection id "
 						+ "in convertSendAndReceive(connectionId, ...); the request was not sent")));
 			}
-			connection = connections.iterator().next();
+			connection = onlyConnection(endpoint, connections);
 		}
-		Duration wait = (timeout != null) ? timeout : this.container.getReplyTimeout();
+		return requestOn(connection, envelope, (timeout != null) ? timeout : this.container.getReplyTimeout());
+	}
+
+	private Request requestOn(PipeConnection connection, Function<String, Envelope> envelope, Duration wait) {
 		TemplateObservations observing = this.observations;
 		if (observing != null) {
 			return new Request(connection, observing.observe(PipeSenderContext.Operation.REQUEST, connection.id(),
@@ -649,8 +651,7 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 		if (!this.knownConversions || (headers != null && !headers.isEmpty())) {
 			return null;
 		}
-		Envelope.Builder known = KnownConversions.builder(payload, getMessageConverter());
-		return (known == null || payload instanceof byte[]) ? known : known.typeId(payload.getClass().getName());
+		return KnownConversions.typedBuilder(payload, getMessageConverter());
 	}
 
 	private CompletableFuture<SendResult> sendEnvelope(String connectionId, Envelope envelope) {
@@ -664,20 +665,16 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 				.orElseGet(() -> noConnection(
 						"no open connection '" + connectionId + "' on pipe '" + endpoint.name() + "'"));
 		}
-		ServerConnection last = this.server;
-		if (last != null && last.endpoint() == endpoint && last.connection().isOpen()) {
-			return send(last.connection(), envelope);
+		PipeConnection server = knownServer(endpoint);
+		if (server != null) {
+			return send(server, envelope);
 		}
 		Collection<PipeConnection> connections = endpoint.connections();
 		if (connections.isEmpty()) {
 			return noConnection(noPeerMessage(endpoint));
 		}
 		if (connections.size() == 1) {
-			PipeConnection only = connections.iterator().next();
-			if (endpoint.role() == PipeRole.CLIENT) {
-				this.server = new ServerConnection(endpoint, only);
-			}
-			return send(only, envelope);
+			return send(onlyConnection(endpoint, connections), envelope);
 		}
 		return broadcast(endpoint, connections, envelope).thenCompose((result) -> result.allDelivered()
 				? CompletableFuture.completedFuture(new SendResult(PEER, result.bytes()))
@@ -766,6 +763,27 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 					+ ", " + endpoint.status().failedAttempts() + " failed attempts); the message was not sent";
 		}
 		return "no client is connected to pipe '" + endpoint.name() + "'; the message was not sent";
+	}
+
+	/**
+	 * Returns the connection of a client's endpoint to its server as {@link #onlyConnection}
+	 * last found it, while it is open; else {@code null}.
+	 */
+	private PipeConnection knownServer(PipeEndpoint endpoint) {
+		ServerConnection last = this.server;
+		return (last != null && last.endpoint() == endpoint && last.connection().isOpen()) ? last.connection() : null;
+	}
+
+	/**
+	 * Returns the one connection of an endpoint, remembering it where the endpoint is a
+	 * client's, whose one connection is its server's.
+	 */
+	private PipeConnection onlyConnection(PipeEndpoint endpoint, Collection<PipeConnection> connections) {
+		PipeConnection only = connections.iterator().next();
+		if (endpoint.role() == PipeRole.CLIENT) {
+			this.server = new ServerConnection(endpoint, only);
+		}
+		return only;
 	}
 
 	/**
