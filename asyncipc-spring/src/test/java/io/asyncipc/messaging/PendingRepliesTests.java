@@ -8,13 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.messaging.envelope.Envelope;
-import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeConnection;
-import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -177,49 +174,7 @@ class PendingRepliesTests {
 
 	/** The same connection for the same id: requests and replies are matched by connection. */
 	private PipeConnection connection(String id) {
-		return this.connections.computeIfAbsent(id, IdOnlyConnection::new);
-	}
-
-	/**
-	 * A connection that only has an id: what the correlation looks at, and names in its errors.
-	 * It sends nothing, so the tests can drive replies, timeouts and closes by hand.
-	 */
-	private record IdOnlyConnection(String id) implements PipeConnection {
-
-		@Override
-		public PeerIdentity peer() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public String pipeName() {
-			return "orders";
-		}
-
-		@Override
-		public boolean isOpen() {
-			return true;
-		}
-
-		@Override
-		public CompletableFuture<SendResult> send(byte[] message) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public long queuedBytes() {
-			return 0;
-		}
-
-		@Override
-		public boolean isWritable() {
-			return true;
-		}
-
-		@Override
-		public void close() {
-		}
-
+		return this.connections.computeIfAbsent(id, (key) -> new UnsentConnection(key, null));
 	}
 
 }

@@ -8,12 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PeerIdentity;
 import io.asyncipc.transport.PipeConnection;
-import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.Message;
@@ -35,7 +33,8 @@ class ReceivedMessageHeadersTests {
 
 	private static final MimeType TEXT = MimeTypeUtils.parseMimeType("text/plain;charset=UTF-8");
 
-	private final PipeConnection connection = new Connection(PeerIdentity.of("alice", OptionalLong.of(4242)));
+	private final PipeConnection connection = new UnsentConnection("c-7",
+			PeerIdentity.of("alice", OptionalLong.of(4242)));
 
 	@Test
 	void answersEachHeaderFromItsFields() {
@@ -61,7 +60,7 @@ class ReceivedMessageHeadersTests {
 	@Test
 	void absentHeadersAreAbsentFromFieldsAndMapAlike() {
 		MessageHeaders headers = received(Envelope.builder().build(), null, 1_000L);
-		Connection anonymous = new Connection(PeerIdentity.of("bob", OptionalLong.empty()));
+		UnsentConnection anonymous = new UnsentConnection("c-7", PeerIdentity.of("bob", OptionalLong.empty()));
 		MessageHeaders withoutPid = new ReceivedMessageHeaders(Envelope.builder().build(), null, anonymous, "orders",
 				1_000L);
 		for (String key : new String[] { MessageHeaders.CONTENT_TYPE, PipeHeaders.TYPE_ID, PipeHeaders.CORRELATION_ID }) {
@@ -172,44 +171,6 @@ class ReceivedMessageHeadersTests {
 
 	private MessageHeaders received(Envelope envelope, Object contentType, long received) {
 		return new ReceivedMessageHeaders(envelope, contentType, this.connection, "orders", received);
-	}
-
-	private record Connection(PeerIdentity peer) implements PipeConnection {
-
-		@Override
-		public String id() {
-			return "c-7";
-		}
-
-		@Override
-		public String pipeName() {
-			return "orders";
-		}
-
-		@Override
-		public boolean isOpen() {
-			return true;
-		}
-
-		@Override
-		public CompletableFuture<SendResult> send(byte[] message) {
-			throw new UnsupportedOperationException("not sent in these tests");
-		}
-
-		@Override
-		public long queuedBytes() {
-			return 0;
-		}
-
-		@Override
-		public boolean isWritable() {
-			return true;
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }
