@@ -80,8 +80,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 	 */
 	@Override
 	protected void waitForIo(long timeoutMillis) {
-		long wait = beforeWait(timeoutMillis);
-		int timeout = (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
+		int timeout = beforeWait(timeoutMillis);
 		int count = 0;
 		try {
 			if (!K.GetQueuedCompletionStatusEx(this.port, this.entries, this.batch.size(), this.removed, timeout, false)) {

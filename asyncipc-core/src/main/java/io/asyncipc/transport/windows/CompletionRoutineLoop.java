@@ -112,8 +112,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	 */
 	@Override
 	protected void waitForIo(long timeoutMillis) {
-		long wait = beforeWait(timeoutMillis);
-		int timeout = (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
+		int timeout = beforeWait(timeoutMillis);
 		boolean woken = false;
 		try {
 			if (this.connects.isEmpty()) {

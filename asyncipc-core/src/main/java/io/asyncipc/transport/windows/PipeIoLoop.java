@@ -385,16 +385,21 @@ abstract class PipeIoLoop extends IoThread {
 	 * Bounds the coming wait while quiet writes are pending, and skips it while work waits
 	 * to run soon. Call on this thread just before waiting.
 	 * @param timeoutMillis the wait the I/O thread asked for, -1 for no limit
-	 * @return the wait to make, -1 for no limit
+	 * @return the wait to make, in milliseconds as the wait functions take it:
+	 * {@link PipeKernel32#INFINITE} for no limit
 	 */
-	final long beforeWait(long timeoutMillis) {
+	final int beforeWait(long timeoutMillis) {
+		long wait;
 		if (!this.soon.isEmpty()) {
-			return 0;
+			wait = 0;
 		}
-		if (this.quietPending.isEmpty()) {
-			return timeoutMillis;
+		else if (this.quietPending.isEmpty()) {
+			wait = timeoutMillis;
 		}
-		return (timeoutMillis < 0) ? this.pollMillis : Math.min(timeoutMillis, this.pollMillis);
+		else {
+			wait = (timeoutMillis < 0) ? this.pollMillis : Math.min(timeoutMillis, this.pollMillis);
+		}
+		return (wait < 0) ? PipeKernel32.INFINITE : (int) Math.min(wait, Integer.MAX_VALUE);
 	}
 
 	/**
