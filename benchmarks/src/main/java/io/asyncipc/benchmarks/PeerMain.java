@@ -29,6 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * one, replies with the count.</li>
  * <li>{@code raw-echo PATH} and {@code raw-sink PATH}: the same over a plain blocking JDK
  * {@link SocketChannel}, with the same framing.</li>
+ * <li>{@code nio-echo PATH}: the echo of {@link NioFloor}, one selector thread.</li>
  * <li>{@code spring-counter NAME FORMAT} and {@code spring-echo NAME FORMAT}: a Spring Boot
  * application whose pipe is a server of that format ({@code envelope} or {@code raw}), with a
  * {@code @PipeListener} that counts text messages and replies with the count to an empty one,
@@ -55,6 +56,7 @@ public final class PeerMain {
 			case "asyncipc-sink" -> asyncIpc(address, new Sink());
 			case "raw-echo" -> raw(address, true);
 			case "raw-sink" -> raw(address, false);
+			case "nio-echo" -> nioEcho(address);
 			case "spring-counter" -> spring(address, args[2], SpringListeners.CounterConfiguration.class);
 			case "spring-echo" -> spring(address, args[2], SpringListeners.EchoConfiguration.class);
 			case "asyncipc-sinks" -> asyncIpc(address, new ConnectionSinks());
@@ -126,6 +128,26 @@ public final class PeerMain {
 			});
 			server.setDaemon(true);
 			server.start();
+			awaitParentExit();
+		}
+		finally {
+			Files.deleteIfExists(Path.of(path));
+		}
+	}
+
+	private static void nioEcho(String path) throws Exception {
+		Files.deleteIfExists(Path.of(path));
+		Thread server = new Thread(() -> {
+			try {
+				NioFloor.echo(Path.of(path));
+			}
+			catch (IOException ex) {
+				// The benchmark closed its end.
+			}
+		});
+		server.setDaemon(true);
+		server.start();
+		try {
 			awaitParentExit();
 		}
 		finally {

@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * same work, measured in the same run. Sample mode, so that medians can be quoted.
  * <ul>
  * <li>{@code roundTrip*}: one 64-byte message to an echo peer and back; the caller waits for
- * the reply parked ({@code roundTripAsyncIpc}) or spinning ({@code roundTripAsyncIpcSpinWait}).</li>
+ * the reply parked ({@code roundTripAsyncIpc}) or spinning ({@code roundTripAsyncIpcSpinWait}),
+ * against the raw blocking ping-pong and {@link NioFloor}'s selector threads.</li>
  * <li>{@code oneWay*}: a batch of messages to a counting peer, then one round trip to confirm
  * it received all of them; the score is per message. The raw baseline makes one write call
  * per message.</li>
@@ -60,6 +61,18 @@ public class UnixSocketBenchmarks {
 
 	@Benchmark
 	public ByteBuffer roundTripRaw(RawEcho echo) throws IOException {
+		return echo.roundTrip();
+	}
+
+	/**
+	 * The same round trip through {@link NioFloor}: a selector thread at each end and a parked
+	 * caller, with nothing else, the floor of any transport built that way.
+	 * @param echo the peer
+	 * @return the reply
+	 * @throws Exception if the reply does not come
+	 */
+	@Benchmark
+	public byte[] roundTripNioFloor(NioEcho echo) throws Exception {
 		return echo.roundTrip();
 	}
 
@@ -209,6 +222,34 @@ public class UnixSocketBenchmarks {
 			this.reply.clear().limit(4 + size);
 			readFully(this.reply);
 			return this.reply;
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class NioEcho {
+
+		private final byte[] message = new byte[64];
+
+		private ForkedPeer peer;
+
+		private NioFloor.Client client;
+
+		@Setup(Level.Trial)
+		public void setUp() throws IOException {
+			Path path = UnixSocketAddresses.resolve("bench-nio-" + UUID.randomUUID().toString().substring(0, 8));
+			this.peer = new ForkedPeer("nio-echo", path.toString());
+			this.client = new NioFloor.Client(path);
+		}
+
+		byte[] roundTrip() throws Exception {
+			return this.client.exchange(this.message);
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws Exception {
+			this.client.close();
+			this.peer.close();
 		}
 
 	}
