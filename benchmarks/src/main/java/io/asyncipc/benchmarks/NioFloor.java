@@ -38,27 +38,31 @@ final class NioFloor {
 				Selector selector = Selector.open()) {
 			listener.bind(UnixDomainSocketAddress.of(path));
 			System.out.println("ready");
-			SocketChannel channel = listener.accept();
-			channel.configureBlocking(false);
-			channel.register(selector, SelectionKey.OP_READ);
-			ByteBuffer in = ByteBuffer.allocateDirect(MAX_FRAME);
-			while (selector.select() >= 0 && channel.isOpen()) {
-				selector.selectedKeys().clear();
-				if (channel.read(in) < 0) {
-					return;
-				}
-				in.flip();
-				while (in.remaining() >= 4 && in.remaining() >= 4 + in.getInt(in.position())) {
-					int end = in.position() + 4 + in.getInt(in.position());
-					int limit = in.limit();
-					in.limit(end);
-					while (in.hasRemaining()) {
-						channel.write(in);
-					}
-					in.limit(limit);
-				}
-				in.compact();
+			try (SocketChannel channel = listener.accept()) {
+				channel.configureBlocking(false);
+				channel.register(selector, SelectionKey.OP_READ);
+				echo(channel, selector);
 			}
+		}
+	}
+
+	private static void echo(SocketChannel channel, Selector selector) throws IOException {
+		ByteBuffer in = ByteBuffer.allocateDirect(MAX_FRAME);
+		while (selector.select() >= 0) {
+			selector.selectedKeys().clear();
+			if (channel.read(in) < 0) {
+				return;
+			}
+			in.flip();
+			while (in.remaining() >= 4 && in.remaining() >= 4 + in.getInt(in.position())) {
+				int limit = in.limit();
+				in.limit(in.position() + 4 + in.getInt(in.position()));
+				while (in.hasRemaining()) {
+					channel.write(in);
+				}
+				in.limit(limit);
+			}
+			in.compact();
 		}
 	}
 
@@ -75,8 +79,6 @@ final class NioFloor {
 
 		private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_FRAME);
 
-		private final Thread reader;
-
 		private volatile CompletableFuture<byte[]> reply;
 
 		Client(Path path) throws IOException {
@@ -84,9 +86,9 @@ final class NioFloor {
 			this.channel.configureBlocking(false);
 			this.selector = Selector.open();
 			this.channel.register(this.selector, SelectionKey.OP_READ);
-			this.reader = new Thread(this::read, "nio-floor-reader");
-			this.reader.setDaemon(true);
-			this.reader.start();
+			Thread reader = new Thread(this::read, "nio-floor-reader");
+			reader.setDaemon(true);
+			reader.start();
 		}
 
 		byte[] exchange(byte[] message) throws Exception {
