@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 import io.asyncipc.messaging.envelope.Envelope;
 import io.asyncipc.transport.PipeConnection;
+import io.asyncipc.transport.support.PipeFuture;
 import io.micrometer.observation.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,7 +250,8 @@ public class MessagingPipeListenerAdapter {
 	}
 
 	private void send(PipeConnection connection, Envelope reply, String correlationId) {
-		ListenerReplies.send(connection, reply).whenComplete((sent, error) -> {
+		// Only a failure is logged, and failures are never deferred: the send is not hurried.
+		PipeFuture.whenSettled(ListenerReplies.send(connection, reply), (sent, error) -> {
 			if (error != null) {
 				this.failureLog.warn(connection.pipeName(), "Reply of listener '" + this.id + "' on connection "
 						+ connection.id() + ((correlationId != null) ? " to request " + correlationId : "")

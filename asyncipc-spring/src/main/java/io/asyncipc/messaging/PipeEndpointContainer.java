@@ -32,6 +32,7 @@ import io.asyncipc.transport.PipeTransport;
 import io.asyncipc.transport.SendFailureReason;
 import io.asyncipc.transport.SendResult;
 import io.asyncipc.transport.support.IoThread;
+import io.asyncipc.transport.support.PipeFuture;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -660,7 +661,8 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		PendingReplies.Pending pending = this.replies.register(connection, timeout);
 		PipeMetricsRecorder recorder = this.metricsRecorder;
 		try {
-			current.send(connection, request.apply(pending.id()), true).whenComplete((sent, error) -> {
+			// Only a failure matters here, and failures are never deferred: the send is not hurried.
+			PipeFuture.whenSettled(current.send(connection, request.apply(pending.id()), true), (sent, error) -> {
 				if (error != null) {
 					this.replies.failed(pending, error);
 				}

@@ -62,6 +62,10 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	private final OutboundBuffer outbound;
 
+	private final Runnable completeWrittenTask;
+
+	private final Runnable hurry = () -> ioThread().hurry();
+
 	private final PipeStatistics statistics;
 
 	/** What this connection sent and received; counted on the I/O thread. */
@@ -147,6 +151,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		this.traffic = this.statistics.newTraffic(this::queuedBytes);
 		this.outbound = new OutboundBuffer(this.id, frameOverhead, this.maxQueuedBytes, this::writabilityChanged,
 				this.traffic);
+		this.completeWrittenTask = this.outbound::completeWritten;
 	}
 
 	/**
@@ -228,7 +233,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 					+ this.maxQueuedBytes + " bytes; the peer reads too slowly, or raise "
 					+ "asyncipc.max-queued-bytes (PipeOptions.maxQueuedBytes)"));
 		}
-		CompletableFuture<SendResult> future = this.outbound.add(message);
+		CompletableFuture<SendResult> future = this.outbound.add(message, this.hurry);
 		if (this.closed.get()) {
 			this.outbound.failQueued(this::closedException);
 		}
@@ -311,6 +316,15 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		else {
 			ioThread().execute(this.outbound::completeWritten);
 		}
+	}
+
+	/**
+	 * Completes the futures of the messages detached so far on the I/O thread soon
+	 * ({@link IoThread#executeDeferred}), without waking it for them alone: for a sender's thread
+	 * that wrote its own message. Whoever waits for one of them hurries it.
+	 */
+	protected final void completeWrittenDeferred() {
+		ioThread().executeDeferred(this.completeWrittenTask);
 	}
 
 	/**

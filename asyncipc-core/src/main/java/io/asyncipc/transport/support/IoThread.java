@@ -37,6 +37,15 @@ public abstract class IoThread {
 
 	private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
+	/** Tasks that may wait for the thread's next wake-up; see {@link #executeDeferred}. */
+	private final Queue<Runnable> deferredTasks = new ConcurrentLinkedQueue<>();
+
+	/** How many times deferred tasks ran; written by the I/O thread only. */
+	private volatile int deferredRuns;
+
+	/** Whether {@link DeferredTaskWatch} watches this thread. */
+	final AtomicBoolean watched = new AtomicBoolean();
+
 	private final PriorityQueue<Timer> timers = new PriorityQueue<>();
 
 	private volatile boolean running = true;
@@ -139,6 +148,62 @@ public abstract class IoThread {
 	}
 
 	/**
+	 * Runs a task on the I/O thread at its next wake-up, without waking it: before the next I/O
+	 * it handles, and within {@link DeferredTaskWatch#TICK_NANOS two milliseconds} if nothing
+	 * else wakes it (a watch thread does then). For work that need not run at once: the
+	 * completion of a send written on its sender's thread, which the reply to a request, the
+	 * next wake-up of the thread anyway, takes along. A caller that waits for such work calls
+	 * {@link #hurry()}.
+	 * @param task the task
+	 */
+	public void executeDeferred(Runnable task) {
+		this.deferredTasks.add(task);
+		if (this.terminated) {
+			runTasks();
+		}
+		else if (!inLoop()) {
+			DeferredTaskWatch.watch(this);
+		}
+	}
+
+	/**
+	 * Wakes the thread now if deferred tasks wait, for a caller that waits for one of them.
+	 */
+	public void hurry() {
+		if (!this.deferredTasks.isEmpty() && !inLoop() && this.wakeupPending.compareAndSet(false, true)) {
+			wakeup();
+		}
+	}
+
+	/**
+	 * Runs the deferred tasks handed over so far. The I/O thread calls it before it handles the
+	 * I/O that a wait reported, so that what a deferred task completes (a send's future) is done
+	 * before what follows it on the wire (the reply) is handed on.
+	 */
+	protected final void runDeferredTasks() {
+		if (this.deferredTasks.isEmpty()) {
+			return;
+		}
+		this.deferredRuns++;
+		Runnable task;
+		while ((task = this.deferredTasks.poll()) != null) {
+			runGuarded(task);
+		}
+	}
+
+	boolean hasDeferredTasks() {
+		return !this.deferredTasks.isEmpty();
+	}
+
+	int deferredRuns() {
+		return this.deferredRuns;
+	}
+
+	boolean isTerminated() {
+		return this.terminated;
+	}
+
+	/**
 	 * Runs a task on the I/O thread and waits for it; on the caller's thread if the I/O thread
 	 * is the caller or is no longer running, so that stopping never hangs on a dead thread.
 	 * @param task the task
@@ -234,16 +299,18 @@ public abstract class IoThread {
 		try {
 			started();
 			while (this.running) {
-				if (this.tasks.isEmpty()) {
+				if (this.tasks.isEmpty() && this.deferredTasks.isEmpty()) {
 					// Only a thread that may block needs waking: while it runs, tasks handed over
 					// are seen before the next wait, and their senders skip the wake-up's system call.
+					// Deferred tasks wake it not at all (see executeDeferred).
 					this.wakeupPending.set(false);
-					waitForIo(this.tasks.isEmpty() ? millisUntilNextTimer() : 0);
+					waitForIo((this.tasks.isEmpty() && this.deferredTasks.isEmpty()) ? millisUntilNextTimer() : 0);
 					this.wakeupPending.set(true);
 				}
 				else {
 					waitForIo(0);
 				}
+				runDeferredTasks();
 				runTasks();
 				runDueTimers();
 			}
@@ -274,12 +341,17 @@ public abstract class IoThread {
 	private void runTasks() {
 		Runnable task;
 		while ((task = this.tasks.poll()) != null) {
-			try {
-				task.run();
-			}
-			catch (RuntimeException ex) {
-				logger.error("Task failed on I/O thread {}; the thread goes on", this.thread.getName(), ex);
-			}
+			runGuarded(task);
+		}
+		runDeferredTasks();
+	}
+
+	private void runGuarded(Runnable task) {
+		try {
+			task.run();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Task failed on I/O thread {}; the thread goes on", this.thread.getName(), ex);
 		}
 	}
 

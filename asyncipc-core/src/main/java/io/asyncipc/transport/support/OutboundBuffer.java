@@ -113,10 +113,11 @@ final class OutboundBuffer {
 	/**
 	 * Queues a message whose room was reserved.
 	 * @param payload the bytes
+	 * @param hurry hurries the completion of a send written on its sender's thread
 	 * @return the send's future
 	 */
-	CompletableFuture<SendResult> add(byte[] payload) {
-		PipeFuture<SendResult> future = new PipeFuture<>();
+	CompletableFuture<SendResult> add(byte[] payload, Runnable hurry) {
+		PipeFuture<SendResult> future = new PipeFuture<>(hurry);
 		this.queued.add(new OutboundMessage(payload, future));
 		return future;
 	}

@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * The future of a send. It completes on the connection's I/O thread, and so do the callbacks
@@ -11,6 +13,12 @@ import java.util.concurrent.TimeoutException;
  * fails at once with {@link io.asyncipc.transport.BlockingOperationException} rather than
  * stalling the thread, maybe for good. Futures derived from it with {@code thenApply} and the
  * like check the same.
+ * <p>
+ * A send written on its sender's thread completes soon after ({@link IoThread#executeDeferred}),
+ * without a wake-up of the I/O thread of its own; whoever waits for it or chains on it while
+ * it is not done hurries it ({@link IoThread#hurry()}), so no one waits for the bound. Only
+ * {@link #whenSettled} leaves it at its pace, for callbacks that act on failures, which are
+ * never late.
  *
  * @param <T> the result type
  */
@@ -18,6 +26,91 @@ public final class PipeFuture<T> extends CompletableFuture<T> {
 
 	private static final String INSTEAD = "chain on the future (thenAccept, whenComplete) instead of waiting, "
 			+ "or send from another thread, for example with asyncipc.listener.dispatch=executor";
+
+	private static final Runnable NO_HURRY = () -> {
+	};
+
+	private static final Object SETTLED = new Object();
+
+	private final Runnable hurry;
+
+	/** Whether the transport completes this future itself, rather than as a dependent stage. */
+	private final boolean root;
+
+	/** The action of {@link #whenSettled}: null, the action, or {@link #SETTLED} once run. */
+	private final AtomicReference<Object> settledAction = new AtomicReference<>();
+
+	/**
+	 * Creates a future that nothing needs to hurry.
+	 */
+	public PipeFuture() {
+		this(NO_HURRY);
+	}
+
+	/**
+	 * Creates a future that may complete a little later than it could, unless hurried.
+	 * @param hurry makes it complete without waiting, when someone waits for it or chains on it
+	 */
+	public PipeFuture(Runnable hurry) {
+		this(hurry, true);
+	}
+
+	private PipeFuture(Runnable hurry, boolean root) {
+		this.hurry = hurry;
+		this.root = root;
+	}
+
+	/**
+	 * Runs an action once the future completes, without hurrying it: for a callback that
+	 * only acts on a failure (a send whose connection closed), which always comes at once.
+	 * On any other future, and on one derived from a send's, the same as {@code whenComplete}.
+	 * @param <T> the result type
+	 * @param future the future
+	 * @param action called with the result or the failure
+	 */
+	public static <T> void whenSettled(CompletableFuture<T> future, BiConsumer<? super T, ? super Throwable> action) {
+		if (!(future instanceof PipeFuture<T> pipeFuture) || !pipeFuture.root
+				|| !pipeFuture.settledAction.compareAndSet(null, action)) {
+			future.whenComplete(action);
+			return;
+		}
+		if (pipeFuture.isDone()) {
+			pipeFuture.runSettledAction();
+		}
+	}
+
+	@Override
+	public boolean complete(T value) {
+		boolean completed = super.complete(value);
+		runSettledAction();
+		return completed;
+	}
+
+	@Override
+	public boolean completeExceptionally(Throwable ex) {
+		boolean completed = super.completeExceptionally(ex);
+		runSettledAction();
+		return completed;
+	}
+
+	@Override
+	public boolean cancel(boolean mayInterruptIfRunning) {
+		boolean cancelled = super.cancel(mayInterruptIfRunning);
+		runSettledAction();
+		return cancelled;
+	}
+
+	/**
+	 * Runs the action of {@link #whenSettled} once done: whichever of the completing thread and
+	 * the registering one comes second claims it.
+	 */
+	@SuppressWarnings("unchecked")
+	private void runSettledAction() {
+		Object action = this.settledAction.getAndSet(SETTLED);
+		if (action != null && action != SETTLED) {
+			whenComplete((BiConsumer<? super T, ? super Throwable>) action);
+		}
+	}
 
 	@Override
 	public T get() throws InterruptedException, ExecutionException {
@@ -37,14 +130,22 @@ public final class PipeFuture<T> extends CompletableFuture<T> {
 		return super.join();
 	}
 
+	/**
+	 * Every dependent stage ({@code thenApply}, {@code whenComplete} and the like) starts
+	 * here: someone waits for this future, so it is hurried.
+	 */
 	@Override
 	public <U> CompletableFuture<U> newIncompleteFuture() {
-		return new PipeFuture<>();
+		if (!isDone()) {
+			this.hurry.run();
+		}
+		return new PipeFuture<>(this.hurry, false);
 	}
 
 	private void checkNotBlocking(String call) {
 		if (!isDone()) {
 			IoThread.checkNotBlocking("waiting for a send with " + call, INSTEAD);
+			this.hurry.run();
 		}
 	}
 

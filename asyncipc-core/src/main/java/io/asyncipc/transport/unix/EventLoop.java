@@ -101,6 +101,8 @@ final class EventLoop extends IoThread {
 	}
 
 	private void onReady(SelectionKey key) {
+		// A send's future completes before a reply read after it is handed on.
+		runDeferredTasks();
 		if (!key.isValid()) {
 			return;
 		}

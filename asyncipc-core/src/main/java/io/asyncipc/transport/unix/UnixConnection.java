@@ -123,9 +123,12 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * the I/O thread, which coalesces everything queued by then into one system call.
 	 * <p>
 	 * A send made while a flush is scheduled costs no more than its place in the queue: the
-	 * flush takes it along. The futures of a direct write complete in that same flush task on
-	 * the I/O thread, so that the sends of a burst which follows a direct write wake the I/O
-	 * thread once between them.
+	 * flush takes it along. A direct write that left nothing queued has its futures completed
+	 * on the I/O thread at its next wake-up ({@link IoThread#executeDeferred}), when someone
+	 * waits for one of them, or within two milliseconds; a ping-pong thus wakes the I/O thread
+	 * once per message, for the reply. Otherwise the futures complete in a flush task,
+	 * which also writes what was queued meanwhile, so that the sends of a burst which follows a
+	 * direct write wake the I/O thread once between them.
 	 */
 	@Override
 	protected void requestFlush() {
@@ -135,8 +138,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 		if (!this.loop.inLoop() && !this.writeInterest && isSparse() && this.writing.compareAndSet(false, true)) {
 			Throwable failure = null;
+			int outcome = MORE_QUEUED;
 			try {
-				writeQueued();
+				outcome = writeQueued();
 				detachWritten();
 			}
 			catch (Throwable ex) {
@@ -149,6 +153,12 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				Throwable cause = failure;
 				this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, cause));
 				rethrowError(failure);
+				return;
+			}
+			if (outcome == ALL_WRITTEN && !hasOutbound()) {
+				// Nothing left to write: the futures complete at the I/O thread's next wake-up, which
+				// a request's reply brings anyway, or within two milliseconds (executeDeferred).
+				completeWrittenDeferred();
 				return;
 			}
 			// One task completes the futures on the I/O thread and writes what was queued

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * When an I/O thread is woken: only when it may be blocked in its wait. Tasks handed over
  * while it runs are seen before its next wait, so their senders skip the wake-up, which is a
- * system call (and, on a selector, one more on the I/O thread to clear it).
+ * system call (and, on a selector, one more on the I/O thread to clear it). A deferred task
+ * wakes it only through the watch, or when someone hurries it.
  */
 class IoThreadWakeupTests {
 
@@ -63,6 +64,30 @@ class IoThreadWakeupTests {
 		this.thread.execute(ran::countDown);
 		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.thread.wakeups.get()).isOne();
+	}
+
+	@Test
+	void aDeferredTaskRunsThoughNothingElseWakesTheThread() throws InterruptedException {
+		this.thread.start();
+		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		CountDownLatch ran = new CountDownLatch(1);
+		this.thread.executeDeferred(ran::countDown);
+		// The watch wakes the thread, once, within two of its ticks.
+		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.thread.wakeups.get()).isOne();
+	}
+
+	@Test
+	void hurryWakesTheThreadForItsDeferredTasksOnly() throws InterruptedException {
+		this.thread.start();
+		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		this.thread.hurry();
+		assertThat(this.thread.wakeups.get()).as("hurried with nothing deferred").isZero();
+		CountDownLatch ran = new CountDownLatch(1);
+		this.thread.executeDeferred(ran::countDown);
+		this.thread.hurry();
+		assertThat(this.thread.wakeups.get()).isOne();
+		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
 	}
 
 	private static void await(CountDownLatch latch) {

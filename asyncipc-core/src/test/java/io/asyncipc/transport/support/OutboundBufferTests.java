@@ -117,7 +117,8 @@ class OutboundBufferTests {
 
 	private CompletableFuture<SendResult> add(int size) {
 		assertThat(this.buffer.reserve(size + 4)).isEqualTo(-1);
-		return this.buffer.add(new byte[size]);
+		return this.buffer.add(new byte[size], () -> {
+		});
 	}
 
 }

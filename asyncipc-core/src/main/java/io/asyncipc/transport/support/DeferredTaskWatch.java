@@ -1,0 +1,127 @@
+package io.asyncipc.transport.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Keeps the bound of {@link IoThread#executeDeferred}: one daemon thread for the process
+ * that, every millisecond while some I/O thread has deferred tasks, wakes each I/O thread
+ * whose deferred tasks waited through a whole tick. So a deferred task runs within two ticks
+ * even when nothing else wakes its thread, and a steady stream of them, which the threads' own
+ * wake-ups take along, costs the watch one wake-up per millisecond rather than each task one
+ * of its I/O thread. With nothing to watch it parks until a task is deferred again.
+ */
+final class DeferredTaskWatch {
+
+	/** How often the watch looks. */
+	static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** Ticks without deferred tasks after which a thread is no longer watched. */
+	private static final int IDLE_TICKS = 64;
+
+	private static final Queue<IoThread> added = new ConcurrentLinkedQueue<>();
+
+	private static volatile Thread watch;
+
+	/** Set while the watch parks with nothing to watch: a thread added then unparks it. */
+	private static volatile boolean idle;
+
+	private DeferredTaskWatch() {
+	}
+
+	/**
+	 * Watches a thread that was handed a deferred task, unless it is watched already.
+	 * @param thread the I/O thread
+	 */
+	static void watch(IoThread thread) {
+		if (thread.watched.get() || !thread.watched.compareAndSet(false, true)) {
+			return;
+		}
+		added.add(thread);
+		Thread current = watch;
+		if (current == null) {
+			start();
+		}
+		else if (idle) {
+			LockSupport.unpark(current);
+		}
+	}
+
+	private static synchronized void start() {
+		if (watch == null) {
+			Thread thread = new Thread(DeferredTaskWatch::run, "asyncipc-deferred-tasks");
+			thread.setDaemon(true);
+			watch = thread;
+			thread.start();
+		}
+	}
+
+	private static void run() {
+		List<Watched> watching = new ArrayList<>();
+		while (true) {
+			IoThread thread;
+			while ((thread = added.poll()) != null) {
+				watching.add(new Watched(thread));
+			}
+			if (watching.isEmpty()) {
+				idle = true;
+				// A thread added after this check sees idle set, and unparks.
+				if (added.isEmpty()) {
+					LockSupport.park(DeferredTaskWatch.class);
+				}
+				idle = false;
+				continue;
+			}
+			LockSupport.parkNanos(DeferredTaskWatch.class, TICK_NANOS);
+			watching.removeIf(Watched::tick);
+		}
+	}
+
+	/**
+	 * A watched thread, and what the watch saw of it at the last tick.
+	 */
+	private static final class Watched {
+
+		private final IoThread thread;
+
+		private int runs;
+
+		private int idleTicks;
+
+		Watched(IoThread thread) {
+			this.thread = thread;
+			this.runs = thread.deferredRuns();
+		}
+
+		/**
+		 * Wakes the thread if its deferred tasks waited since the last tick without it running
+		 * any.
+		 * @return whether to stop watching it
+		 */
+		boolean tick() {
+			if (this.thread.isTerminated()) {
+				return true;
+			}
+			int now = this.thread.deferredRuns();
+			if (this.thread.hasDeferredTasks()) {
+				this.idleTicks = 0;
+				if (now == this.runs) {
+					this.thread.hurry();
+				}
+			}
+			else if (++this.idleTicks >= IDLE_TICKS) {
+				this.thread.watched.set(false);
+				// A task deferred meanwhile saw the thread watched and did not add it again.
+				return !this.thread.hasDeferredTasks() || !this.thread.watched.compareAndSet(false, true);
+			}
+			this.runs = now;
+			return false;
+		}
+
+	}
+
+}
