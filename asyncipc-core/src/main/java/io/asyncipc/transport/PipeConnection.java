@@ -38,6 +38,11 @@ public interface PipeConnection {
 	 * <p>
 	 * The connection takes ownership of {@code message}: do not change the array until the
 	 * returned future completes.
+	 * <p>
+	 * The future completes on the connection's I/O thread. A message that the sender's own
+	 * thread could write at once may have its future completed at the I/O thread's next
+	 * wake-up rather than at once, within a few milliseconds; waiting for the future or
+	 * chaining on it before then makes it complete without delay.
 	 * @param message the message; may be empty
 	 * @return a future that completes once the whole message is handed to the OS, or fails
 	 * with {@link PipeClosedException}, {@link MessageTooLargeException} or

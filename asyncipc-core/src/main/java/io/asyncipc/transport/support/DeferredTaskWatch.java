@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Keeps the bound of {@link IoThread#executeDeferred}: one daemon thread for the process
  * that, every millisecond while some I/O thread has deferred tasks, wakes each I/O thread
@@ -16,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * of its I/O thread. With nothing to watch it parks until a task is deferred again.
  */
 final class DeferredTaskWatch {
+
+	private static final Logger logger = LoggerFactory.getLogger(DeferredTaskWatch.class);
 
 	/** How often the watch looks. */
 	static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -109,8 +114,8 @@ final class DeferredTaskWatch {
 			int now = this.thread.deferredRuns();
 			if (this.thread.hasDeferredTasks()) {
 				this.idleTicks = 0;
-				if (now == this.runs) {
-					this.thread.hurry();
+				if (now == this.runs && !hurried()) {
+					return true;
 				}
 			}
 			else if (++this.idleTicks >= IDLE_TICKS) {
@@ -120,6 +125,23 @@ final class DeferredTaskWatch {
 			}
 			this.runs = now;
 			return false;
+		}
+
+		/**
+		 * Wakes the thread. A thread that is dying may fail to wake; it runs what is left when
+		 * it ends, and the watch goes on for the others.
+		 * @return whether it could be woken
+		 */
+		private boolean hurried() {
+			try {
+				this.thread.hurry();
+				return true;
+			}
+			catch (RuntimeException | InternalError ex) {
+				logger.debug("Could not wake I/O thread {} for its deferred tasks; no longer watched",
+						this.thread.name(), ex);
+				return false;
+			}
 		}
 
 	}

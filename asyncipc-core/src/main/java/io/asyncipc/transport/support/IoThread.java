@@ -149,8 +149,8 @@ public abstract class IoThread {
 
 	/**
 	 * Runs a task on the I/O thread at its next wake-up, without waking it: before the next I/O
-	 * it handles, and within {@link DeferredTaskWatch#TICK_NANOS two milliseconds} if nothing
-	 * else wakes it (a watch thread does then). For work that need not run at once: the
+	 * it handles, and within two milliseconds if nothing else wakes it (a watch thread, one per
+	 * process, does then). For work that need not run at once: the
 	 * completion of a send written on its sender's thread, which the reply to a request, the
 	 * next wake-up of the thread anyway, takes along. A caller that waits for such work calls
 	 * {@link #hurry()}.
