@@ -27,8 +27,7 @@ class IoThreadWakeupTests {
 
 	@Test
 	void tasksHandedOverWhileTheThreadRunsDoNotWakeIt() throws InterruptedException {
-		this.thread.start();
-		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		startAndAwaitItsWait();
 		// A timer holds the thread while a task arrives, so that its next round starts with a
 		// task queued and does not wait: the tasks handed over during that round need no wake-up.
 		CountDownLatch timerRunning = new CountDownLatch(1);
@@ -58,8 +57,7 @@ class IoThreadWakeupTests {
 
 	@Test
 	void aTaskHandedOverWhileTheThreadWaitsWakesIt() throws InterruptedException {
-		this.thread.start();
-		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		startAndAwaitItsWait();
 		CountDownLatch ran = new CountDownLatch(1);
 		this.thread.execute(ran::countDown);
 		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
@@ -68,8 +66,7 @@ class IoThreadWakeupTests {
 
 	@Test
 	void aDeferredTaskRunsThoughNothingElseWakesTheThread() throws InterruptedException {
-		this.thread.start();
-		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		startAndAwaitItsWait();
 		CountDownLatch ran = new CountDownLatch(1);
 		this.thread.executeDeferred(ran::countDown);
 		// The watch wakes the thread, once, within two of its ticks.
@@ -79,8 +76,7 @@ class IoThreadWakeupTests {
 
 	@Test
 	void hurryWakesTheThreadForItsDeferredTasksOnly() throws InterruptedException {
-		this.thread.start();
-		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+		startAndAwaitItsWait();
 		this.thread.hurry();
 		assertThat(this.thread.wakeups.get()).as("hurried with nothing deferred").isZero();
 		CountDownLatch ran = new CountDownLatch(1);
@@ -88,6 +84,11 @@ class IoThreadWakeupTests {
 		this.thread.hurry();
 		assertThat(this.thread.wakeups.get()).isOne();
 		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	private void startAndAwaitItsWait() throws InterruptedException {
+		this.thread.start();
+		assertThat(this.thread.waiting.await(5, TimeUnit.SECONDS)).isTrue();
 	}
 
 	private static void await(CountDownLatch latch) {
