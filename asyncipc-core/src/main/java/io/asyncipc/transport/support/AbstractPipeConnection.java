@@ -325,6 +325,10 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 */
 	protected final void completeWrittenDeferred() {
 		ioThread().executeDeferred(this.completeWrittenTask);
+		// One that began to wait before the task was handed over hurried nothing.
+		if (this.outbound.anyAwaited()) {
+			ioThread().hurry();
+		}
 	}
 
 	/**

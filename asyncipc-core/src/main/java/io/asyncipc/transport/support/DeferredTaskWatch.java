@@ -41,28 +41,46 @@ final class DeferredTaskWatch {
 	/**
 	 * Watches a thread that was handed a deferred task, unless it is watched already.
 	 * @param thread the I/O thread
+	 * @return {@code false} if the watch cannot run (its thread could not be started): the
+	 * caller must then wake the thread itself
 	 */
-	static void watch(IoThread thread) {
+	static boolean watch(IoThread thread) {
 		if (thread.watched.get() || !thread.watched.compareAndSet(false, true)) {
-			return;
+			return true;
 		}
 		added.add(thread);
 		Thread current = watch;
 		if (current == null) {
-			start();
+			current = start();
+			if (current == null) {
+				added.remove(thread);
+				thread.watched.set(false);
+				return false;
+			}
 		}
-		else if (idle) {
+		if (idle) {
 			LockSupport.unpark(current);
 		}
+		return true;
 	}
 
-	private static synchronized void start() {
+	private static synchronized Thread start() {
 		if (watch == null) {
 			Thread thread = new Thread(DeferredTaskWatch::run, "asyncipc-deferred-tasks");
 			thread.setDaemon(true);
+			// Not the context class loader of whichever sender came first.
+			thread.setContextClassLoader(null);
+			try {
+				thread.start();
+			}
+			catch (Throwable ex) {
+				logger.warn("Could not start the watch of deferred send completions; they wake their I/O thread "
+						+ "instead: {}", ex.toString());
+				return null;
+			}
 			watch = thread;
-			thread.start();
 		}
+		return watch;
 	}
 
 	private static void run() {
@@ -82,7 +100,13 @@ final class DeferredTaskWatch {
 				continue;
 			}
 			LockSupport.parkNanos(DeferredTaskWatch.class, TICK_NANOS);
-			watching.removeIf(Watched::tick);
+			try {
+				watching.removeIf(Watched::tick);
+			}
+			catch (Throwable ex) {
+				// Nothing here is expected to throw; the watch must outlive whatever does.
+				logger.error("The watch of deferred send completions failed a tick; it goes on", ex);
+			}
 		}
 	}
 
@@ -140,6 +164,8 @@ final class DeferredTaskWatch {
 			catch (RuntimeException | InternalError ex) {
 				logger.debug("Could not wake I/O thread {} for its deferred tasks; no longer watched",
 						this.thread.name(), ex);
+				// Watched again if it defers more (a thread that is dying defers nothing).
+				this.thread.watched.set(false);
 				return false;
 			}
 		}

@@ -161,8 +161,8 @@ public abstract class IoThread {
 		if (this.terminated) {
 			runTasks();
 		}
-		else if (!inLoop()) {
-			DeferredTaskWatch.watch(this);
+		else if (!inLoop() && !DeferredTaskWatch.watch(this) && this.wakeupPending.compareAndSet(false, true)) {
+			wakeup();
 		}
 	}
 
@@ -177,8 +177,8 @@ public abstract class IoThread {
 
 	/**
 	 * Runs the deferred tasks handed over so far. The I/O thread calls it before it handles the
-	 * I/O that a wait reported, so that what a deferred task completes (a send's future) is done
-	 * before what follows it on the wire (the reply) is handed on.
+	 * I/O that a wait reported, so that what a deferred task handed over before then completes
+	 * (a send's future) is done before what arrived meanwhile (the reply) is handed on.
 	 */
 	protected final void runDeferredTasks() {
 		if (this.deferredTasks.isEmpty()) {

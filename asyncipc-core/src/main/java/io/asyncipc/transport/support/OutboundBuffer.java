@@ -176,6 +176,21 @@ final class OutboundBuffer {
 	}
 
 	/**
+	 * Returns whether someone waits for a future of the batches detached so far.
+	 * @return {@code true} if one of them is awaited
+	 */
+	boolean anyAwaited() {
+		for (List<OutboundMessage> batch : this.completable) {
+			for (OutboundMessage message : batch) {
+				if (message.future() instanceof PipeFuture<?> future && future.isAwaited()) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Completes the futures of the batches detached so far, in order. Call on the I/O thread.
 	 */
 	void completeWritten() {

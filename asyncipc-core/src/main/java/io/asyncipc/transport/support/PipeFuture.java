@@ -37,6 +37,12 @@ public final class PipeFuture<T> extends CompletableFuture<T> {
 	/** Whether the transport completes this future itself, rather than as a dependent stage. */
 	private final boolean root;
 
+	/**
+	 * Set before someone who waits for this future or chains on it hurries it: a sender that
+	 * defers the completion afterwards sees it and hurries the completion itself.
+	 */
+	private volatile boolean awaited;
+
 	/** The action of {@link #whenSettled}: null, the action, or {@link #SETTLED} once run. */
 	private final AtomicReference<Object> settledAction = new AtomicReference<>();
 
@@ -137,16 +143,29 @@ public final class PipeFuture<T> extends CompletableFuture<T> {
 	@Override
 	public <U> CompletableFuture<U> newIncompleteFuture() {
 		if (!isDone()) {
-			this.hurry.run();
+			hurry();
 		}
 		return new PipeFuture<>(this.hurry, false);
+	}
+
+	/**
+	 * Returns whether someone waits for this future or chained on it while it was not done.
+	 * @return {@code true} if its completion should not wait
+	 */
+	boolean isAwaited() {
+		return this.awaited;
 	}
 
 	private void checkNotBlocking(String call) {
 		if (!isDone()) {
 			IoThread.checkNotBlocking("waiting for a send with " + call, INSTEAD);
-			this.hurry.run();
+			hurry();
 		}
+	}
+
+	private void hurry() {
+		this.awaited = true;
+		this.hurry.run();
 	}
 
 }

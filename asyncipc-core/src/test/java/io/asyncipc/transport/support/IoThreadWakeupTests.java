@@ -82,8 +82,9 @@ class IoThreadWakeupTests {
 		CountDownLatch ran = new CountDownLatch(1);
 		this.thread.executeDeferred(ran::countDown);
 		this.thread.hurry();
-		assertThat(this.thread.wakeups.get()).isOne();
 		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+		// Woken once, by the hurry or by the watch if it came first.
+		assertThat(this.thread.wakeups.get()).isOne();
 	}
 
 	private void startAndAwaitItsWait() throws InterruptedException {

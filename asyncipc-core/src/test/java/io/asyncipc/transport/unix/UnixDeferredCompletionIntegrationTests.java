@@ -12,6 +12,7 @@ import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.RecordingHandler;
 import io.asyncipc.transport.SendResult;
+import io.asyncipc.transport.support.PipeFuture;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,12 +46,21 @@ class UnixDeferredCompletionIntegrationTests extends UnixEndpoints {
 		client(clientHandler);
 		PipeConnection connection = awaitConnection(clientHandler);
 		int count = 20;
+		List<String> completedOn = new CopyOnWriteArrayList<>();
 		for (int i = 0; i < count; i++) {
 			sent.set(connection.send(new byte[] { (byte) i }));
+			// Registered without hurrying the completion; run at once if it is done already.
+			PipeFuture.whenSettled(sent.get(), (result, error) -> completedOn.add(Thread.currentThread().getName()));
 			echo.add(true);
 			assertThat(replies.poll(10, TimeUnit.SECONDS)).as("reply %d", i).containsExactly((byte) i);
 		}
 		assertThat(doneAtReply).hasSize(count).containsOnly(true);
+		// On the I/O thread, not in send on the sender's: only the watch, if a tick came
+		// between send and the registration, could have completed one before it was registered.
+		String sender = Thread.currentThread().getName();
+		assertThat(completedOn).hasSize(count);
+		assertThat(completedOn.stream().filter((name) -> !name.equals(sender)).count())
+			.isGreaterThanOrEqualTo(count / 2);
 	}
 
 	private static boolean awaitQuietly(BlockingQueue<Boolean> go) {
