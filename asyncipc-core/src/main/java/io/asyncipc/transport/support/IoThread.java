@@ -142,18 +142,17 @@ public abstract class IoThread {
 		if (this.terminated) {
 			runTasks();
 		}
-		else if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
-			wakeup();
+		else {
+			wakeIfWaiting();
 		}
 	}
 
 	/**
 	 * Runs a task on the I/O thread at its next wake-up, without waking it: before the next I/O
 	 * it handles, and within two milliseconds if nothing else wakes it (a watch thread, one per
-	 * process, does then). For work that need not run at once: the
-	 * completion of a send written on its sender's thread, which the reply to a request, the
-	 * next wake-up of the thread anyway, takes along. A caller that waits for such work calls
-	 * {@link #hurry()}.
+	 * process, does then). For work that need not run at once: the completion of a send written
+	 * on its sender's thread, which the reply to a request, the next wake-up of the thread
+	 * anyway, takes along. A caller that waits for such work calls {@link #hurry()}.
 	 * @param task the task
 	 */
 	public void executeDeferred(Runnable task) {
@@ -161,8 +160,8 @@ public abstract class IoThread {
 		if (this.terminated) {
 			runTasks();
 		}
-		else if (!inLoop() && !DeferredTaskWatch.watch(this) && this.wakeupPending.compareAndSet(false, true)) {
-			wakeup();
+		else if (!inLoop() && !DeferredTaskWatch.watch(this)) {
+			wakeIfWaiting();
 		}
 	}
 
@@ -170,7 +169,17 @@ public abstract class IoThread {
 	 * Wakes the thread now if deferred tasks wait, for a caller that waits for one of them.
 	 */
 	public void hurry() {
-		if (!this.deferredTasks.isEmpty() && !inLoop() && this.wakeupPending.compareAndSet(false, true)) {
+		if (!this.deferredTasks.isEmpty()) {
+			wakeIfWaiting();
+		}
+	}
+
+	/**
+	 * Wakes the thread if it may be blocked in its wait and nobody woke it since; a thread
+	 * that runs sees what was handed over before it waits again.
+	 */
+	private void wakeIfWaiting() {
+		if (!inLoop() && this.wakeupPending.compareAndSet(false, true)) {
 			wakeup();
 		}
 	}
@@ -299,18 +308,17 @@ public abstract class IoThread {
 		try {
 			started();
 			while (this.running) {
-				if (this.tasks.isEmpty() && this.deferredTasks.isEmpty()) {
+				if (hasNoTasks()) {
 					// Only a thread that may block needs waking: while it runs, tasks handed over
 					// are seen before the next wait, and their senders skip the wake-up's system call.
 					// Deferred tasks wake it not at all (see executeDeferred).
 					this.wakeupPending.set(false);
-					waitForIo((this.tasks.isEmpty() && this.deferredTasks.isEmpty()) ? millisUntilNextTimer() : 0);
+					waitForIo(hasNoTasks() ? millisUntilNextTimer() : 0);
 					this.wakeupPending.set(true);
 				}
 				else {
 					waitForIo(0);
 				}
-				runDeferredTasks();
 				runTasks();
 				runDueTimers();
 			}
@@ -344,6 +352,10 @@ public abstract class IoThread {
 			runGuarded(task);
 		}
 		runDeferredTasks();
+	}
+
+	private boolean hasNoTasks() {
+		return this.tasks.isEmpty() && this.deferredTasks.isEmpty();
 	}
 
 	private void runGuarded(Runnable task) {
