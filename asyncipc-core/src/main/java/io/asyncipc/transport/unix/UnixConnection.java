@@ -136,8 +136,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * Writes what is queued. A sender that sends now and then writes on its own thread, when
 	 * no other thread is writing and the socket is not backed up: that spares a wake-up of the
 	 * I/O thread, which is most of a round trip's cost. A sender that streams, sending again
-	 * within {@link #DIRECT_WRITE_GAP_NANOS} of the last direct write, leaves the writing to
-	 * the I/O thread, which coalesces everything queued by then into one system call.
+	 * soon after the last direct write with nothing read from the peer in between
+	 * ({@link #isSparse()}), leaves the writing to the I/O thread, which coalesces everything
+	 * queued by then into one system call.
 	 * <p>
 	 * A send made while a flush is scheduled costs no more than its place in the queue: the
 	 * flush takes it along. A direct write that left nothing queued has its futures completed
