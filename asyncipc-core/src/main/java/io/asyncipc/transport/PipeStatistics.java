@@ -267,6 +267,15 @@ public final class PipeStatistics {
 		}
 
 		/**
+		 * Returns how many messages this connection read whole so far. Any thread may call it;
+		 * it sees the count of a moment ago.
+		 * @return the count
+		 */
+		public long messagesReceived() {
+			return (long) MESSAGES_RECEIVED.getOpaque(this);
+		}
+
+		/**
 		 * Counts a send of this connection that failed after it was queued.
 		 * @param reason why it failed
 		 */

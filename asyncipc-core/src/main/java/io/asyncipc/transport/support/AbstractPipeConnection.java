@@ -319,6 +319,15 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
+	 * Returns how many messages this connection read whole so far, as counted in its
+	 * statistics. Any thread may call it; it sees the count of a moment ago.
+	 * @return the count
+	 */
+	protected final long messagesReceived() {
+		return this.traffic.messagesReceived();
+	}
+
+	/**
 	 * Completes the futures of the messages detached so far on the I/O thread soon
 	 * ({@link IoThread#executeDeferred}), without waking it for them alone: for a sender's thread
 	 * that wrote its own message. Whoever waits for one of them hurries it.

@@ -74,11 +74,8 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private volatile long lastDirectWrite = System.nanoTime() - DIRECT_WRITE_GAP_NANOS;
 
-	/** Counts the I/O thread's reads that found bytes; written by the I/O thread only. */
-	private volatile int reads;
-
-	/** {@link #reads} at the last direct write. */
-	private volatile int readsAtDirectWrite;
+	/** {@link #messagesReceived()} at the last direct write. */
+	private volatile long receivedAtDirectWrite;
 
 	private ByteBuffer out;
 
@@ -136,7 +133,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * Writes what is queued. A sender that sends now and then writes on its own thread, when
 	 * no other thread is writing and the socket is not backed up: that spares a wake-up of the
 	 * I/O thread, which is most of a round trip's cost. A sender that streams, sending again
-	 * soon after the last direct write with nothing read from the peer in between
+	 * soon after the last direct write with nothing received from the peer in between
 	 * ({@link #isSparse()}), leaves the writing to the I/O thread, which coalesces everything
 	 * queued by then into one system call.
 	 * <p>
@@ -200,7 +197,8 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	/**
 	 * Returns whether a send is sparse enough to be written on its sender's thread: it comes
 	 * {@link #DIRECT_WRITE_GAP_NANOS} or more after the last direct write, or
-	 * {@link #EXCHANGE_GAP_NANOS} or more after it with bytes from the peer read in between.
+	 * {@link #EXCHANGE_GAP_NANOS} or more after it with a message from the peer received in
+	 * between.
 	 * The second is a request-reply, whose caller sends once the reply came and whose listener
 	 * replies once the request came. On one CPU its sends come 17 to 21 µs apart, under the
 	 * first gap, and each one that the I/O thread wrote paid for its wake-up. The first gap
@@ -213,12 +211,12 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private boolean isSparse() {
 		long now = System.nanoTime();
 		long gap = now - this.lastDirectWrite;
-		int readsNow = this.reads;
-		if (gap < DIRECT_WRITE_GAP_NANOS && (gap < EXCHANGE_GAP_NANOS || readsNow == this.readsAtDirectWrite)) {
+		long received = messagesReceived();
+		if (gap < DIRECT_WRITE_GAP_NANOS && (gap < EXCHANGE_GAP_NANOS || received == this.receivedAtDirectWrite)) {
 			return false;
 		}
 		this.lastDirectWrite = now;
-		this.readsAtDirectWrite = readsNow;
+		this.receivedAtDirectWrite = received;
 		return true;
 	}
 
@@ -296,9 +294,6 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				}
 				if (count == 0) {
 					return;
-				}
-				if (i == 0) {
-					this.reads++;
 				}
 				buffer.flip();
 				boolean full = buffer.limit() == buffer.capacity();
