@@ -169,7 +169,7 @@ public abstract class IoThread {
 	 * Wakes the thread now if deferred tasks wait, for a caller that waits for one of them.
 	 */
 	public void hurry() {
-		if (!this.deferredTasks.isEmpty()) {
+		if (hasDeferredTasks()) {
 			wakeIfWaiting();
 		}
 	}
@@ -190,7 +190,7 @@ public abstract class IoThread {
 	 * (a send's future) is done before what arrived meanwhile (the reply) is handed on.
 	 */
 	protected final void runDeferredTasks() {
-		if (this.deferredTasks.isEmpty()) {
+		if (!hasDeferredTasks()) {
 			return;
 		}
 		this.deferredRuns++;
@@ -355,7 +355,7 @@ public abstract class IoThread {
 	}
 
 	private boolean hasNoTasks() {
-		return this.tasks.isEmpty() && this.deferredTasks.isEmpty();
+		return this.tasks.isEmpty() && !hasDeferredTasks();
 	}
 
 	private void runGuarded(Runnable task) {
