@@ -4,6 +4,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -14,6 +15,13 @@ import org.slf4j.LoggerFactory;
  * connection has one, so that its messages stay in order while a slow handler on one
  * connection never holds up another.
  * <p>
+ * A run on the shared executor takes tasks in batches of {@value #BATCH}, and goes on to the
+ * next batch until none is left or a time slice of a millisecond has passed since it started;
+ * then it gives the thread back and queues itself again behind the other connections, so a
+ * connection whose handler is slow still yields after one batch. Giving the thread back after
+ * every batch made a stream of small messages hop from one pool thread to the next every
+ * {@value #BATCH} messages, since a pool wakes its idle threads in turn.
+ * <p>
  * If the shared executor refuses a task, for example because it is shutting down, the task
  * runs on the submitting thread rather than being lost.
  */
@@ -23,7 +31,11 @@ public final class SerialExecutor implements Executor {
 
 	private static final int BATCH = 64;
 
+	private static final long TIME_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private final Executor delegate;
+
+	private final long timeSliceNanos;
 
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
@@ -34,7 +46,16 @@ public final class SerialExecutor implements Executor {
 	 * @param delegate the executor that runs the batches
 	 */
 	public SerialExecutor(Executor delegate) {
+		this(delegate, TIME_SLICE_NANOS);
+	}
+
+	/**
+	 * Creates a serial executor whose runs go on for another batch while less than this much
+	 * time has passed: for tests, which cannot rely on a clock.
+	 */
+	SerialExecutor(Executor delegate, long timeSliceNanos) {
 		this.delegate = delegate;
+		this.timeSliceNanos = timeSliceNanos;
 	}
 
 	@Override
@@ -59,12 +80,9 @@ public final class SerialExecutor implements Executor {
 
 	private void drain() {
 		try {
-			for (int i = 0; i < BATCH; i++) {
-				Runnable task = this.tasks.poll();
-				if (task == null) {
-					break;
-				}
-				task.run();
+			long start = System.nanoTime();
+			while (runBatch() && System.nanoTime() - start < this.timeSliceNanos) {
+				// Another batch: more tasks wait, and the slice is not used up.
 			}
 		}
 		finally {
@@ -73,6 +91,21 @@ public final class SerialExecutor implements Executor {
 				schedule();
 			}
 		}
+	}
+
+	/**
+	 * Runs up to {@link #BATCH} tasks.
+	 * @return whether it ran that many, so that more may wait
+	 */
+	private boolean runBatch() {
+		for (int i = 0; i < BATCH; i++) {
+			Runnable task = this.tasks.poll();
+			if (task == null) {
+				return false;
+			}
+			task.run();
+		}
+		return true;
 	}
 
 }

@@ -68,6 +68,51 @@ class SerialExecutorTests {
 	}
 
 	@Test
+	void aRunGoesOnWithTheNextBatchWithinItsTimeSlice() {
+		List<String> order = runOnOneThread(TimeUnit.MINUTES.toNanos(1));
+		assertThat(order.indexOf("other")).isEqualTo(1_000);
+	}
+
+	@Test
+	void aRunWhoseTimeSliceIsUsedUpYieldsAfterItsBatch() {
+		List<String> order = runOnOneThread(0);
+		assertThat(order.indexOf("other")).isEqualTo(64);
+		assertThat(order).hasSize(1_001);
+	}
+
+	/**
+	 * Queues 1,000 tasks on one serial executor and then one on another, both over a single
+	 * thread that is busy until all are queued, and returns the order in which they ran.
+	 */
+	private List<String> runOnOneThread(long timeSliceNanos) {
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try {
+			CountDownLatch queued = new CountDownLatch(1);
+			thread.execute(() -> {
+				try {
+					queued.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			SerialExecutor streaming = new SerialExecutor(thread, timeSliceNanos);
+			SerialExecutor other = new SerialExecutor(thread, timeSliceNanos);
+			List<String> order = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 1_000; i++) {
+				streaming.execute(() -> order.add("streaming"));
+			}
+			other.execute(() -> order.add("other"));
+			queued.countDown();
+			await().atMost(10, TimeUnit.SECONDS).until(() -> order.size() == 1_001);
+			return order;
+		}
+		finally {
+			thread.shutdownNow();
+		}
+	}
+
+	@Test
 	void runsOnTheCallerWhenTheExecutorRefuses() {
 		SerialExecutor serial = new SerialExecutor((task) -> {
 			throw new RejectedExecutionException("shut down");
