@@ -37,6 +37,8 @@ public final class SerialExecutor implements Executor {
 
 	private final long timeSliceNanos;
 
+	private final Runnable afterRun;
+
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -46,15 +48,28 @@ public final class SerialExecutor implements Executor {
 	 * @param delegate the executor that runs the batches
 	 */
 	public SerialExecutor(Executor delegate) {
-		this(delegate, TIME_SLICE_NANOS);
+		this(delegate, () -> {
+		});
+	}
+
+	/**
+	 * Creates a serial executor over a shared one that calls {@code afterRun} at the end of each
+	 * run, after its last task and before any later run starts: for work that the tasks of a run
+	 * may leave to be done once for all of them.
+	 * @param delegate the executor that runs the batches
+	 * @param afterRun called at the end of each run, in order with the tasks
+	 */
+	public SerialExecutor(Executor delegate, Runnable afterRun) {
+		this(delegate, afterRun, TIME_SLICE_NANOS);
 	}
 
 	/**
 	 * Creates a serial executor whose runs go on for another batch while less than this much
 	 * time has passed: for tests, which cannot rely on a clock.
 	 */
-	SerialExecutor(Executor delegate, long timeSliceNanos) {
+	SerialExecutor(Executor delegate, Runnable afterRun, long timeSliceNanos) {
 		this.delegate = delegate;
+		this.afterRun = afterRun;
 		this.timeSliceNanos = timeSliceNanos;
 	}
 
@@ -86,9 +101,14 @@ public final class SerialExecutor implements Executor {
 			}
 		}
 		finally {
-			this.scheduled.set(false);
-			if (!this.tasks.isEmpty()) {
-				schedule();
+			try {
+				this.afterRun.run();
+			}
+			finally {
+				this.scheduled.set(false);
+				if (!this.tasks.isEmpty()) {
+					schedule();
+				}
 			}
 		}
 	}

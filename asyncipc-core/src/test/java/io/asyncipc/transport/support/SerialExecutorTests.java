@@ -1,5 +1,6 @@
 package io.asyncipc.transport.support;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -80,6 +81,35 @@ class SerialExecutorTests {
 		assertThat(order).hasSize(1_001);
 	}
 
+	@Test
+	void callsItsAfterRunAtTheEndOfEachRunInOrderWithTheTasks() {
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try {
+			CountDownLatch queued = new CountDownLatch(1);
+			thread.execute(() -> {
+				try {
+					queued.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			List<String> order = new CopyOnWriteArrayList<>();
+			SerialExecutor serial = new SerialExecutor(thread, () -> order.add("after"), 0);
+			for (int i = 0; i < 150; i++) {
+				serial.execute(() -> order.add("task"));
+			}
+			queued.countDown();
+			await().atMost(10, TimeUnit.SECONDS).until(() -> order.size() == 153);
+			assertThat(order).containsSequence(Collections.nCopies(64, "task")).endsWith("after");
+			assertThat(List.of(order.indexOf("after"), order.subList(65, 153).indexOf("after") + 65,
+					order.lastIndexOf("after"))).containsExactly(64, 129, 152);
+		}
+		finally {
+			thread.shutdownNow();
+		}
+	}
+
 	/**
 	 * Queues 1,000 tasks on one serial executor and then one on another, both over a single
 	 * thread that is busy until all are queued, and returns the order in which they ran.
@@ -96,8 +126,10 @@ class SerialExecutorTests {
 					Thread.currentThread().interrupt();
 				}
 			});
-			SerialExecutor streaming = new SerialExecutor(thread, timeSliceNanos);
-			SerialExecutor other = new SerialExecutor(thread, timeSliceNanos);
+			SerialExecutor streaming = new SerialExecutor(thread, () -> {
+			}, timeSliceNanos);
+			SerialExecutor other = new SerialExecutor(thread, () -> {
+			}, timeSliceNanos);
 			List<String> order = new CopyOnWriteArrayList<>();
 			for (int i = 0; i < 1_000; i++) {
 				streaming.execute(() -> order.add("streaming"));
