@@ -82,7 +82,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * How much of what handled messages were charged is given back at a time, at most, when
 	 * more messages are handled in the same run of the dispatcher.
 	 */
-	static final long RELEASE_BATCH_BYTES = 64 * 1024;
+	private static final long RELEASE_BATCH_BYTES = 64 * 1024;
 
 	/** Heap held by messages waiting for the handler, as charged by {@link #inboundCost(int)}. */
 	private final AtomicLong inboundBytes = new AtomicLong();
