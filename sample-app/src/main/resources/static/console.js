@@ -162,11 +162,7 @@
 	function renderTargets() {
 		const pipeSelect = $('#send-pipe');
 		const chosenPipe = pipeSelect.value;
-		pipeSelect.replaceChildren(...pipes.map((p) => {
-			const option = el('option', null, p.id + ' (' + p.role + ')');
-			option.value = p.id;
-			return option;
-		}));
+		replaceOptions(pipeSelect, pipes.map((p) => [p.id, p.id + ' (' + p.role + ')']));
 		if (pipes.some((p) => p.id === chosenPipe)) {
 			pipeSelect.value = chosenPipe;
 		}
@@ -174,20 +170,30 @@
 		const pipe = pipes.find((p) => p.id === pipeSelect.value);
 		const targetSelect = $('#send-target');
 		const chosen = targetSelect.value;
-		const all = el('option', null, (pipe && pipe.role === 'client') ? 'the server' : 'all connections');
-		all.value = '*';
-		const options = [all];
+		const options = [['*', (pipe && pipe.role === 'client') ? 'the server' : 'all connections']];
 		if (pipe && pipe.role === 'server') {
 			pipe.connections.forEach((c) => {
-				const option = el('option', null, c.id + ' \u2014 ' + c.user + (c.pid ? ' (pid ' + c.pid + ')' : ''));
-				option.value = c.id;
-				options.push(option);
+				options.push([c.id, c.id + ' \u2014 ' + c.user + (c.pid ? ' (pid ' + c.pid + ')' : '')]);
 			});
 		}
-		targetSelect.replaceChildren(...options);
-		if (options.some((o) => o.value === chosen)) {
+		replaceOptions(targetSelect, options);
+		if (options.some(([value]) => value === chosen)) {
 			targetSelect.value = chosen;
 		}
+	}
+
+	// Draws a select's options only when they change, so that a list the user has open stays open.
+	function replaceOptions(select, options) {
+		const key = JSON.stringify(options);
+		if (select.dataset.options === key) {
+			return;
+		}
+		select.dataset.options = key;
+		select.replaceChildren(...options.map(([value, label]) => {
+			const option = el('option', null, label);
+			option.value = value;
+			return option;
+		}));
 	}
 
 	function renderState(state) {

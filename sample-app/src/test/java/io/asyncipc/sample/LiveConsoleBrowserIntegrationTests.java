@@ -209,7 +209,11 @@ class LiveConsoleBrowserIntegrationTests {
 	}
 
 	private void send(String text, String target) throws Exception {
-		new Select(this.browser.findElement(By.id("send-target"))).selectByValue(target);
+		// The list is drawn anew when the connections change: pick the target in a wait that retries.
+		await("the send box offers " + target, (d) -> {
+			new Select(d.findElement(By.id("send-target"))).selectByValue(target);
+			return target.equals(d.findElement(By.id("send-target")).getDomProperty("value"));
+		});
 		WebElement input = this.browser.findElement(By.id("send-text"));
 		input.sendKeys(text);
 		this.browser.findElement(By.id("send-button")).click();
