@@ -1,6 +1,8 @@
 package io.asyncipc.transport;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * One live, two-way connection between a server and a client.
@@ -65,6 +67,33 @@ public interface PipeConnection {
 	 * @return whether the outbound queue is below its high watermark
 	 */
 	boolean isWritable();
+
+	/**
+	 * Waits on the calling thread for a future that a message from the peer completes, such as
+	 * the reply to a request, reading the connection meanwhile where it can. A reply read here
+	 * wakes no other thread: a parked caller waits for its I/O thread to read the reply and
+	 * wake it, and on one CPU that second wake-up is most of what a round trip costs over a raw
+	 * blocking socket.
+	 * <p>
+	 * Returns once {@code until} is done, once {@code timeout} has passed, or at once where the
+	 * calling thread cannot read this connection: on an I/O thread, on a transport that does
+	 * not read on callers' threads (Windows named pipes), with inline dispatch (no
+	 * {@link PipeOptions#dispatchExecutor()}), while another thread reads it, or while reading
+	 * is paused or a message is partly read. The caller then waits for {@code until} as it
+	 * would have; nothing read here is lost or dispatched differently.
+	 * <p>
+	 * While a caller reads, messages read here are offered to
+	 * {@link PipeHandler#takeOnIoThread} on the calling thread, and the others go to the
+	 * dispatch executor as usual, in order. For a while after, about a millisecond, the I/O
+	 * thread leaves the reading to the next caller: a message that arrives when no caller
+	 * waits is read then, that much later. A send's future that waits for the I/O thread's
+	 * next wake-up (see {@link #send}) may complete after a reply read here.
+	 * @param until the future to wait for
+	 * @param timeout how long to read at most
+	 * @throws InterruptedException if the thread was interrupted while it waited
+	 */
+	default void readWhileWaiting(Future<?> until, Duration timeout) throws InterruptedException {
+	}
 
 	/**
 	 * Closes the connection. Queued messages that were not written yet fail with

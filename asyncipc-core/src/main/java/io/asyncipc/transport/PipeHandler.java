@@ -34,7 +34,7 @@ public interface PipeHandler {
 	void onMessage(PipeConnection connection, byte[] message);
 
 	/**
-	 * Offers a message to the handler on the I/O thread that read it, before it is dispatched:
+	 * Offers a message to the handler on the thread that read it, before it is dispatched:
 	 * a handler that can finish with it at once takes it here, and it then never reaches
 	 * {@link #onMessage}. That spares the hand-off to the dispatch executor where a message
 	 * only completes something another thread waits for, such as the reply to a request.
@@ -42,8 +42,10 @@ public interface PipeHandler {
 	 * Called only when {@link PipeOptions#dispatchExecutor() messages are dispatched} to an
 	 * executor, for each message as it is read. A message taken here overtakes the messages
 	 * read before it that still wait for {@link #onMessage}. It must not block, and should do
-	 * little: it holds up the reading of every connection of its I/O thread. An exception
-	 * thrown here is logged, and the message is dispatched as if not taken.
+	 * little: it holds up the reading of every connection of its I/O thread. The thread that
+	 * read it is the I/O thread, or a caller that waits for a reply in
+	 * {@link PipeConnection#readWhileWaiting}. An exception thrown here is logged, and the
+	 * message is dispatched as if not taken.
 	 * @param connection the connection it came on
 	 * @param message the message bytes, owned by the handler if it takes them
 	 * @return {@code true} if the handler took the message

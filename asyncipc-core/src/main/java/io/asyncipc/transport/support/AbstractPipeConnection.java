@@ -361,7 +361,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()} and the
 	 * {@link InboundMemoryBudget}: above either the connection stops reading, so the peer's sends
 	 * back up rather than this process's memory. It reads again once half of the messages were
-	 * handled and the budget has room. Call on the I/O thread.
+	 * handled and the budget has room. Call on the thread that reads: the I/O thread, or a
+	 * caller in {@link #readWhileWaiting}.
 	 * @param message the message
 	 */
 	protected final void deliver(byte[] message) {
@@ -449,6 +450,25 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 				this.frameTimer = ioThread().schedule(this::checkFrameTimeout, this.frameTimeout);
 			}
 		}
+	}
+
+	/**
+	 * Reports a read made on a caller's thread ({@link #readWhileWaiting}) that left no message
+	 * partly read: only the time of the last activity changes, which the idle timeout reads.
+	 * Messages partly read go to the I/O thread's {@link #readProgress} instead, since they
+	 * start timers and count against the limits.
+	 */
+	protected final void readWholeMessages() {
+		this.lastActivity = System.nanoTime();
+	}
+
+	/**
+	 * Returns whether messages are handed to the handler on the I/O thread, with no dispatch
+	 * executor: then only the I/O thread reads.
+	 * @return {@code true} with inline dispatch
+	 */
+	protected final boolean isInlineDispatch() {
+		return this.inline;
 	}
 
 	/**

@@ -4,9 +4,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import io.asyncipc.transport.DisconnectReason;
@@ -26,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * Writing copies queued frames into one pooled direct buffer and hands the whole batch to the
  * OS in one call; each send's future completes, on the I/O thread, once the OS has taken its
  * last byte.
+ * <p>
+ * Reading is done by whoever holds {@link #reading}: the I/O thread, or a caller waiting for a
+ * reply in {@link #readWhileWaiting}, which then reads in its own selector. Once a caller
+ * reads, the I/O thread withdraws its read interest, so that the reply wakes the caller alone,
+ * and takes the reading back a millisecond after the last caller stopped.
  */
 final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
@@ -49,6 +62,23 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 */
 	private static final long EXCHANGE_GAP_NANOS = 2_000;
 
+	/** How long after the last caller stopped reading the I/O thread leaves the reading to callers. */
+	private static final long LEND_NANOS = 1_000_000;
+
+	private static final Duration LEND_CHECK = Duration.ofMillis(1);
+
+	/**
+	 * The longest a reading caller waits in its selector before it looks at its future again:
+	 * only a failure from elsewhere, such as the reply timeout, completes it meanwhile.
+	 */
+	private static final long CALLER_TICK_MILLIS = 10;
+
+	private static final int CALLER_BUFFER_SIZE = 16 * 1024;
+
+	/** Callers' read buffers: a reply larger than this is finished by the I/O thread. */
+	private static final ThreadLocal<ByteBuffer> CALLER_BUFFERS = ThreadLocal
+		.withInitial(() -> ByteBuffer.allocateDirect(CALLER_BUFFER_SIZE));
+
 	private static final int ALL_WRITTEN = 0;
 
 	private static final int SOCKET_FULL = 1;
@@ -67,6 +97,26 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private final AtomicBoolean writing = new AtomicBoolean();
 
 	private final Runnable flushTask = this::scheduledFlush;
+
+	/**
+	 * Held by whichever thread reads: the I/O thread, or one caller in
+	 * {@link #readWhileWaiting}. The decoder and {@link #unread} belong to its holder.
+	 */
+	private final AtomicBoolean reading = new AtomicBoolean();
+
+	/** Callers that wait in {@link #readWhileWaiting} while another caller reads. */
+	private final AtomicInteger followers = new AtomicInteger();
+
+	/** Whether the I/O thread left the reading to callers, and withdrew its read interest. */
+	private volatile boolean lent;
+
+	private volatile long lastCallerRead;
+
+	/** The selector that callers read in, opened by the first; closed with the connection. */
+	private volatile Selector callerSelector;
+
+	/** Takes the reading back once callers stopped. I/O thread only. */
+	private IoThread.Timer lendTimer;
 
 	private SelectionKey key;
 
@@ -273,6 +323,20 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void read() {
+		if (!this.reading.compareAndSet(false, true)) {
+			// A caller reads, waiting for its reply: leave the reading to callers for a while.
+			lendToCallers();
+			return;
+		}
+		try {
+			readHeld();
+		}
+		finally {
+			this.reading.set(false);
+		}
+	}
+
+	private void readHeld() {
 		if (this.unread != null) {
 			// A resume that raced this read: the bytes kept come first.
 			resumeNow();
@@ -322,6 +386,21 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 		if (isOpen()) {
 			readProgress(this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0));
+		}
+	}
+
+	/**
+	 * Decodes the bytes kept at a pause, on the I/O thread. A caller that holds the reading
+	 * finds them and hands the reading back, which resumes then.
+	 */
+	private void resume() {
+		if (this.reading.compareAndSet(false, true)) {
+			try {
+				resumeNow();
+			}
+			finally {
+				this.reading.set(false);
+			}
 		}
 	}
 
@@ -449,12 +528,12 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	@Override
 	protected void resumeReading() {
-		this.loop.execute(this::resumeNow);
+		this.loop.execute(this::resume);
 	}
 
 	private void updateInterest() {
 		if (this.key != null && this.key.isValid()) {
-			this.key.interestOps((isReadingPaused() ? 0 : SelectionKey.OP_READ)
+			this.key.interestOps((isReadingPaused() || this.lent ? 0 : SelectionKey.OP_READ)
 					| (this.writeInterest ? SelectionKey.OP_WRITE : 0));
 		}
 	}
@@ -467,6 +546,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			Thread.onSpinWait();
 		}
 		closeChannel();
+		closeCallerSelector();
 		released();
 		this.unread = null;
 		this.current = null;
@@ -474,6 +554,213 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		if (this.out != null) {
 			this.loop.releaseWriteBuffer(this.out);
 			this.out = null;
+		}
+	}
+
+	/**
+	 * Reads on the caller's thread while it waits, in a selector of its own, if no one else
+	 * reads and nothing is partly read; see {@link io.asyncipc.transport.PipeConnection#readWhileWaiting}.
+	 * A caller that finds another reading waits for its future here, so that the reader, when
+	 * it stops, knows to hand the reading back to the I/O thread.
+	 */
+	@Override
+	public void readWhileWaiting(Future<?> until, Duration timeout) throws InterruptedException {
+		if (until.isDone() || isInlineDispatch() || IoThread.isIoThread() || !isOpen()) {
+			return;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		if (this.reading.compareAndSet(false, true)) {
+			lead(until, deadline);
+			return;
+		}
+		boolean leads;
+		this.followers.incrementAndGet();
+		try {
+			// Either the reader sees this follower when it stops, or this follower sees it stopped.
+			leads = this.reading.compareAndSet(false, true);
+			if (!leads) {
+				awaitQuietly(until, deadline);
+			}
+		}
+		finally {
+			this.followers.decrementAndGet();
+		}
+		if (leads) {
+			lead(until, deadline);
+		}
+	}
+
+	private static void awaitQuietly(Future<?> until, long deadline) throws InterruptedException {
+		try {
+			until.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			// The caller sees the outcome when it waits for the future itself.
+		}
+	}
+
+	/**
+	 * Reads, holding {@link #reading}, until the future is done. Anything the I/O thread must
+	 * see to (a message partly read, a pause, the end of the stream, an error) ends it, and the
+	 * reading goes back to the I/O thread.
+	 */
+	private void lead(Future<?> until, long deadline) throws InterruptedException {
+		boolean handBack = true;
+		try {
+			if (isReadingPaused() || this.unread != null || this.decoder.isMidFrame()) {
+				return;
+			}
+			Selector selector = callerSelector();
+			if (selector == null) {
+				return;
+			}
+			ByteBuffer buffer = CALLER_BUFFERS.get();
+			while (!until.isDone() && isOpen()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					handBack = this.followers.get() > 0;
+					return;
+				}
+				// Returns at once when bytes wait already: the selector is level-triggered.
+				selector.select(Math.min(CALLER_TICK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+				selector.selectedKeys().clear();
+				if (Thread.interrupted()) {
+					throw new InterruptedException();
+				}
+				buffer.clear();
+				int count = this.channel.read(buffer);
+				if (count < 0) {
+					// The I/O thread reads the end again, and closes.
+					return;
+				}
+				if (count == 0) {
+					continue;
+				}
+				buffer.flip();
+				this.decoder.decode(buffer, this::deliver, this.pausedNow);
+				if (buffer.hasRemaining() && isOpen()) {
+					this.unread = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+				}
+				if (this.unread != null || this.decoder.isMidFrame() || isReadingPaused()) {
+					return;
+				}
+				readWholeMessages();
+			}
+			handBack = this.followers.get() > 0;
+		}
+		catch (PipeProtocolException ex) {
+			handBack = false;
+			this.loop.execute(() -> closeNow(DisconnectReason.PROTOCOL_ERROR, ex));
+		}
+		catch (ClosedChannelException | ClosedSelectorException ex) {
+			handBack = false;
+		}
+		catch (IOException ex) {
+			handBack = false;
+			this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+		}
+		finally {
+			this.lastCallerRead = System.nanoTime();
+			this.reading.set(false);
+			if (handBack || this.followers.get() > 0) {
+				this.loop.execute(this::takeBack);
+			}
+		}
+	}
+
+	/**
+	 * Opens the callers' selector, once: a channel registered with it closes only once the
+	 * selector deregisters it too, so the connection closes it, and a caller that opened it as
+	 * the connection closed closes it itself.
+	 */
+	private Selector callerSelector() throws IOException {
+		Selector selector = this.callerSelector;
+		if (selector == null) {
+			selector = Selector.open();
+			try {
+				this.channel.register(selector, SelectionKey.OP_READ);
+			}
+			catch (IOException | RuntimeException ex) {
+				selector.close();
+				throw ex;
+			}
+			this.callerSelector = selector;
+			if (!isOpen()) {
+				closeCallerSelector();
+				return null;
+			}
+		}
+		return selector;
+	}
+
+	private void closeCallerSelector() {
+		Selector selector = this.callerSelector;
+		if (selector != null) {
+			try {
+				selector.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Could not close the callers' selector of {}", this, ex);
+			}
+		}
+	}
+
+	/**
+	 * A caller reads: the I/O thread withdraws its read interest, so that what arrives wakes
+	 * the caller alone, and looks every millisecond whether callers still read. Not while
+	 * callers wait for a reader to stop, since they rely on the I/O thread then.
+	 */
+	private void lendToCallers() {
+		if (this.followers.get() > 0) {
+			return;
+		}
+		if (!this.lent) {
+			this.lent = true;
+			updateInterest();
+		}
+		if (this.lendTimer == null) {
+			this.lendTimer = this.loop.schedule(this::checkLend, LEND_CHECK);
+		}
+	}
+
+	private void checkLend() {
+		this.lendTimer = null;
+		if (!this.lent || !isOpen()) {
+			return;
+		}
+		boolean idle = System.nanoTime() - this.lastCallerRead >= LEND_NANOS || this.followers.get() > 0;
+		if (idle && this.reading.compareAndSet(false, true)) {
+			try {
+				this.lent = false;
+				updateInterest();
+			}
+			finally {
+				this.reading.set(false);
+			}
+			return;
+		}
+		this.lendTimer = this.loop.schedule(this::checkLend, LEND_CHECK);
+	}
+
+	/**
+	 * The I/O thread reads again after a caller stopped at what it leaves to the I/O thread:
+	 * a message partly read (whose bytes count and whose timeout starts here), a pause, bytes
+	 * kept, the end of the stream, or callers still waiting.
+	 */
+	private void takeBack() {
+		if (!isOpen() || !this.reading.compareAndSet(false, true)) {
+			// Another caller reads: it hands back in turn.
+			return;
+		}
+		try {
+			this.lent = false;
+			readProgress(this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0));
+			if (isOpen()) {
+				resumeNow();
+			}
+		}
+		finally {
+			this.reading.set(false);
 		}
 	}
 
