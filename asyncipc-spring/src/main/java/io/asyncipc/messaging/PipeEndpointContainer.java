@@ -539,9 +539,10 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	}
 
 	/**
-	 * Takes a reply on the I/O thread that read it: its request's future completes there, so
-	 * that a caller waiting for it wakes without a listener thread in between, and a listener
-	 * that waits for the reply to its own request on its own connection gets it. Every other
+	 * Takes a reply on the thread that read it, the I/O thread or the caller waiting for it:
+	 * its request's future completes there, so that a caller waiting for it wakes without a
+	 * listener thread in between, and a listener that waits for the reply to its own request
+	 * on its own connection gets it. Every other
 	 * message, and a reply on a connection whose format is not settled yet, goes the ordinary
 	 * way to {@link #onMessage}.
 	 */

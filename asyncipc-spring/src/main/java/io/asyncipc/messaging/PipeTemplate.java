@@ -382,7 +382,8 @@ public class PipeTemplate extends AbstractMessageSendingTemplate<String> {
 			// The reply completes on the I/O thread that read it; it is read as the type asked for
 			// here, on the caller's thread, so that no I/O thread converts JSON for a caller.
 			// Never unbounded: the reply timeout, a disconnect or the pipe's stop ends every request.
-			Envelope reply = this.replyWait.await(sent.reply());
+			Envelope reply = this.replyWait.await(sent.reply(), sent.connection(),
+					(timeout != null) ? timeout : this.container.getReplyTimeout());
 			return convertReply(this.container.toMessage(sent.connection(), reply), replyType);
 		}
 		catch (ExecutionException ex) {

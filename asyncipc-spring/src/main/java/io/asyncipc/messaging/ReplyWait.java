@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.asyncipc.transport.PipeConnection;
+
 /**
  * How a caller of a blocking request waits for its reply: it spins for a short while before it
  * parks, where that has been quicker. Parking costs the wake-up of the caller's thread once the
@@ -19,6 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * never longer than the limit nor twice the typical spinning wait, at most
  * {@link #MAX_SPINNERS} callers at once (none where this process may use one CPU only), and a
  * caller that sends no request burns nothing.
+ * <p>
+ * A caller that does not spin reads the connection itself while it waits, where the
+ * transport lets it ({@link PipeConnection#readWhileWaiting}): the reply then wakes it
+ * directly, rather than the I/O thread that would wake it in turn.
  */
 final class ReplyWait {
 
@@ -55,14 +61,18 @@ final class ReplyWait {
 	}
 
 	/**
-	 * Waits for a reply's future, spinning first where that has paid.
+	 * Waits for a reply's future, spinning first where that has paid, else reading the
+	 * connection meanwhile where the transport lets it.
 	 * @param <T> the reply's type
 	 * @param reply the future, completed by another thread
+	 * @param connection the connection the reply comes on, or {@code null} if none
+	 * @param timeout the request's reply timeout, which fails the future in any case
 	 * @return the reply
 	 * @throws ExecutionException if the request failed
 	 * @throws InterruptedException if the caller was interrupted while parked
 	 */
-	<T> T await(CompletableFuture<T> reply) throws ExecutionException, InterruptedException {
+	<T> T await(CompletableFuture<T> reply, PipeConnection connection, Duration timeout)
+			throws ExecutionException, InterruptedException {
 		long start = System.nanoTime();
 		boolean spun = false;
 		if (this.limitNanos > 0 && MAX_SPINNERS > 0 && !reply.isDone() && spinsThisTime()) {
@@ -77,6 +87,9 @@ final class ReplyWait {
 			}
 		}
 		try {
+			if (connection != null && !reply.isDone()) {
+				connection.readWhileWaiting(reply, timeout);
+			}
 			return reply.get();
 		}
 		finally {

@@ -37,7 +37,7 @@ class ReplyWaitTests {
 			});
 			answering.start();
 			waiting.countDown();
-			assertThat(wait.await(reply)).isEqualTo(expected);
+			assertThat(wait.await(reply, null, Duration.ZERO)).isEqualTo(expected);
 			answering.join();
 		}
 	}
@@ -45,7 +45,7 @@ class ReplyWaitTests {
 	@ParameterizedTest
 	@ValueSource(longs = { 0, 100_000 })
 	void aReplyThatIsInAlreadyIsReturnedAtOnce(long limitNanos) throws Exception {
-		assertThat(new ReplyWait(Duration.ofNanos(limitNanos)).await(CompletableFuture.completedFuture("in")))
+		assertThat(new ReplyWait(Duration.ofNanos(limitNanos)).await(CompletableFuture.completedFuture("in"), null, Duration.ZERO))
 			.isEqualTo("in");
 	}
 
@@ -56,7 +56,7 @@ class ReplyWaitTests {
 		CompletableFuture<String> reply = new CompletableFuture<>();
 		Thread failing = new Thread(() -> reply.completeExceptionally(new IllegalStateException("no reply")));
 		failing.start();
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> wait.await(reply))
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> wait.await(reply, null, Duration.ZERO))
 			.havingCause()
 			.isInstanceOf(IllegalStateException.class)
 			.withMessage("no reply");
@@ -69,7 +69,7 @@ class ReplyWaitTests {
 		Thread.currentThread().interrupt();
 		try {
 			assertThatExceptionOfType(InterruptedException.class)
-				.isThrownBy(() -> wait.await(new CompletableFuture<String>()));
+				.isThrownBy(() -> wait.await(new CompletableFuture<String>(), null, Duration.ZERO));
 		}
 		finally {
 			Thread.interrupted();
