@@ -14,7 +14,9 @@ import io.asyncipc.transport.PipeTransport;
 
 /**
  * An AsyncIPC client for the benchmarks: each reply completes the future of the last
- * exchange, which the caller waits for parked or spinning.
+ * exchange, which the caller waits for parked or spinning. Replies are taken as they are read
+ * ({@link PipeHandler#takeOnIoThread}), and a parked caller reads the connection while it
+ * waits ({@link PipeConnection#readWhileWaiting}), as {@code PipeTemplate} does.
  */
 public final class ReplyClient implements AutoCloseable {
 
@@ -36,19 +38,26 @@ public final class ReplyClient implements AutoCloseable {
 	public ReplyClient(PipeTransport transport, String name, Duration timeout) throws InterruptedException {
 		this.timeout = timeout;
 		CountDownLatch connected = new CountDownLatch(1);
-		this.endpoint = transport.createClient(name, PipeOptions.builder().daemonThreads(true).build(),
-				new PipeHandler() {
-					@Override
-					public void onConnected(PipeConnection connection) {
-						ReplyClient.this.connection = connection;
-						connected.countDown();
-					}
+		// Every message is a reply, taken where it is read: the executor never runs anything.
+		PipeOptions options = PipeOptions.builder().daemonThreads(true).dispatchExecutor(Runnable::run).build();
+		this.endpoint = transport.createClient(name, options, new PipeHandler() {
+			@Override
+			public void onConnected(PipeConnection connection) {
+				ReplyClient.this.connection = connection;
+				connected.countDown();
+			}
 
-					@Override
-					public void onMessage(PipeConnection connection, byte[] message) {
-						ReplyClient.this.reply.get().complete(message);
-					}
-				});
+			@Override
+			public boolean takeOnIoThread(PipeConnection connection, byte[] message) {
+				ReplyClient.this.reply.get().complete(message);
+				return true;
+			}
+
+			@Override
+			public void onMessage(PipeConnection connection, byte[] message) {
+				ReplyClient.this.reply.get().complete(message);
+			}
+		});
 		this.endpoint.start();
 		if (!connected.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			this.endpoint.close();
@@ -71,7 +80,9 @@ public final class ReplyClient implements AutoCloseable {
 	 * @throws Exception if no reply comes in time
 	 */
 	public byte[] exchange(byte[] message) throws Exception {
-		return start(message).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		CompletableFuture<byte[]> reply = start(message);
+		this.connection.readWhileWaiting(reply, this.timeout);
+		return reply.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/**
