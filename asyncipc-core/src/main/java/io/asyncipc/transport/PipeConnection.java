@@ -84,7 +84,7 @@ public interface PipeConnection {
 	 * <p>
 	 * While a caller reads, messages read here are offered to
 	 * {@link PipeHandler#takeOnIoThread} on the calling thread, and the others go to the
-	 * dispatch executor as usual, in order. For a while after, about a millisecond, the I/O
+	 * dispatch executor as usual, in order. For one to three milliseconds after, the I/O
 	 * thread leaves the reading to the next caller: a message that arrives when no caller
 	 * waits is read then, that much later. A send's future that waits for the I/O thread's
 	 * next wake-up (see {@link #send}) may complete after a reply read here.

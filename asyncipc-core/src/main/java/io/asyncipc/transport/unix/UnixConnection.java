@@ -75,6 +75,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private static final int CALLER_BUFFER_SIZE = 16 * 1024;
 
+	/** A bound on a caller's timeout, so that its deadline cannot overflow. */
+	private static final Duration LONGEST_READ = Duration.ofDays(1);
+
 	/** Callers' read buffers: a reply larger than this is finished by the I/O thread. */
 	private static final ThreadLocal<ByteBuffer> CALLER_BUFFERS = ThreadLocal
 		.withInitial(() -> ByteBuffer.allocateDirect(CALLER_BUFFER_SIZE));
@@ -137,6 +140,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private ByteBuffer unread;
 
 	private final BooleanSupplier pausedNow = this::isReadingPaused;
+
+	/** A caller stops decoding at a pause, and at a close: no message follows the disconnect. */
+	private final BooleanSupplier callerStops = () -> isReadingPaused() || !isOpen();
 
 	private OutboundMessage current;
 
@@ -390,17 +396,20 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	/**
-	 * Decodes the bytes kept at a pause, on the I/O thread. A caller that holds the reading
-	 * finds them and hands the reading back, which resumes then.
+	 * Decodes the bytes kept at a pause, on the I/O thread, and reads again. While a caller
+	 * holds the reading, the I/O thread does so once callers stop.
 	 */
 	private void resume() {
-		if (this.reading.compareAndSet(false, true)) {
-			try {
-				resumeNow();
-			}
-			finally {
-				this.reading.set(false);
-			}
+		if (!this.reading.compareAndSet(false, true)) {
+			// A caller reads: the I/O thread resumes once callers stop (checkLend).
+			lendToCallers();
+			return;
+		}
+		try {
+			resumeNow();
+		}
+		finally {
+			this.reading.set(false);
 		}
 	}
 
@@ -521,9 +530,19 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 	}
 
+	/**
+	 * Withdraws the read interest, on the I/O thread: a caller that paused the reading stops
+	 * reading and hands it back, and the I/O thread alone sets the key's interest, which it
+	 * computes from its write interest too.
+	 */
 	@Override
 	protected void pauseReading() {
-		updateInterest();
+		if (this.loop.inLoop()) {
+			updateInterest();
+		}
+		else {
+			this.loop.execute(this::updateInterest);
+		}
 	}
 
 	@Override
@@ -568,7 +587,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		if (until.isDone() || isInlineDispatch() || IoThread.isIoThread() || !isOpen()) {
 			return;
 		}
-		long deadline = System.nanoTime() + timeout.toNanos();
+		long deadline = System.nanoTime() + ((timeout.compareTo(LONGEST_READ) > 0) ? LONGEST_READ : timeout).toNanos();
 		if (this.reading.compareAndSet(false, true)) {
 			lead(until, deadline);
 			return;
@@ -637,7 +656,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 					continue;
 				}
 				buffer.flip();
-				this.decoder.decode(buffer, this::deliver, this.pausedNow);
+				this.decoder.decode(buffer, this::deliver, this.callerStops);
 				if (buffer.hasRemaining() && isOpen()) {
 					this.unread = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
 				}
@@ -659,6 +678,13 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			handBack = false;
 			this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
 		}
+		catch (RuntimeException | Error ex) {
+			// What was read may be lost with it: the connection closes, as on the I/O thread.
+			handBack = false;
+			logger.error("Unexpected error while a caller read {}; closing it", this, ex);
+			this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+			throw ex;
+		}
 		finally {
 			this.lastCallerRead = System.nanoTime();
 			this.reading.set(false);
@@ -676,7 +702,14 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private Selector callerSelector() throws IOException {
 		Selector selector = this.callerSelector;
 		if (selector == null) {
-			selector = Selector.open();
+			try {
+				selector = Selector.open();
+			}
+			catch (IOException ex) {
+				// Out of file descriptors, say: the I/O thread reads, as without callers.
+				logger.debug("Could not open a selector for callers of {}", this, ex);
+				return null;
+			}
 			try {
 				this.channel.register(selector, SelectionKey.OP_READ);
 			}
@@ -707,13 +740,10 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	/**
 	 * A caller reads: the I/O thread withdraws its read interest, so that what arrives wakes
-	 * the caller alone, and looks every millisecond whether callers still read. Not while
-	 * callers wait for a reader to stop, since they rely on the I/O thread then.
+	 * the caller alone, and looks every millisecond whether callers still read. Callers waiting
+	 * for the reader to stop have it hand the reading back when it does.
 	 */
 	private void lendToCallers() {
-		if (this.followers.get() > 0) {
-			return;
-		}
 		if (!this.lent) {
 			this.lent = true;
 			updateInterest();
@@ -732,7 +762,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		if (idle && this.reading.compareAndSet(false, true)) {
 			try {
 				this.lent = false;
-				updateInterest();
+				resumeNow();
 			}
 			finally {
 				this.reading.set(false);

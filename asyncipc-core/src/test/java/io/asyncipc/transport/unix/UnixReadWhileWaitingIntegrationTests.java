@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PipeConnection;
@@ -83,6 +84,58 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		await().atMost(10, TimeUnit.SECONDS).until(() -> client.messageCount() == 1);
 		assertThat(client.messagesOf(connection.id()).get(0)).asString().isEqualTo("unasked");
 		assertThat(client.unaskedOn).allMatch((thread) -> !thread.equals(Thread.currentThread().getName()));
+	}
+
+	@Test
+	void messagesPushedWhileCallersReadAndTheHandlerPausesTheReadingAllArrive() throws Exception {
+		RecordingHandler serverHandler = new RecordingHandler().echoing();
+		server(serverHandler);
+		// A handler slower than the pushes, and a small queue: reading pauses and resumes over
+		// and over, while a caller keeps reading for its replies.
+		Replies client = new Replies() {
+			@Override
+			public void onMessage(PipeConnection connection, byte[] message) {
+				long end = System.nanoTime() + 20_000;
+				while (System.nanoTime() - end < 0) {
+					Thread.onSpinWait();
+				}
+				super.onMessage(connection, message);
+			}
+		};
+		client(fastRetry().toBuilder().maxMessageSize(1024).maxQueuedBytes(4096).dispatchExecutor(this.dispatch).build(),
+				client);
+		PipeConnection connection = awaitConnection(client);
+		PipeConnection serverSide = awaitConnection(serverHandler);
+		AtomicBoolean pushing = new AtomicBoolean(true);
+		ExecutorService caller = Executors.newSingleThreadExecutor();
+		try {
+			Future<Integer> exchanges = caller.submit(() -> {
+				int count = 0;
+				while (pushing.get()) {
+					byte[] request = ByteBuffer.allocate(4).putInt(count).array();
+					CompletableFuture<byte[]> reply = client.expect(request);
+					connection.send(request);
+					connection.readWhileWaiting(reply, WAIT);
+					assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo(request);
+					count++;
+				}
+				return count;
+			});
+			int pushes = 2000;
+			for (int i = 0; i < pushes; i++) {
+				serverSide.send(("push " + i + " ".repeat(200)).getBytes());
+			}
+			// Once the caller stops, the I/O thread reads what is left.
+			await().atMost(30, TimeUnit.SECONDS).until(() -> client.messageCount() >= pushes / 2);
+			pushing.set(false);
+			assertThat(exchanges.get(10, TimeUnit.SECONDS)).isPositive();
+			await().atMost(30, TimeUnit.SECONDS).until(() -> client.messageCount() == pushes);
+			assertThat(client.messagesOf(connection.id()).get(pushes - 1)).asString().startsWith("push " + (pushes - 1) + " ");
+		}
+		finally {
+			pushing.set(false);
+			caller.shutdownNow();
+		}
 	}
 
 	@Test
@@ -168,7 +221,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 	/**
 	 * Takes each message that a caller expects where it is read, and records on which thread.
 	 */
-	private static final class Replies extends RecordingHandler {
+	private static class Replies extends RecordingHandler {
 
 		private final Map<ByteBuffer, CompletableFuture<byte[]>> expected = new ConcurrentHashMap<>();
 
