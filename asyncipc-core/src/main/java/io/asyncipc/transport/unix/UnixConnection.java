@@ -68,8 +68,10 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private static final Duration LEND_CHECK = Duration.ofMillis(1);
 
 	/**
-	 * The longest a reading caller waits in its selector before it looks at its future again:
-	 * only a failure from elsewhere, such as the reply timeout, completes it meanwhile.
+	 * The longest a reading caller waits in its selector before it looks at its future again
+	 * (only a failure from elsewhere, such as the reply timeout, completes it meanwhile), and a
+	 * caller waiting for another reader before it looks whether it may read, or the connection
+	 * closed.
 	 */
 	private static final long CALLER_TICK_MILLIS = 10;
 
@@ -592,13 +594,17 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			lead(until, deadline);
 			return;
 		}
-		boolean leads;
+		boolean leads = false;
 		this.followers.incrementAndGet();
 		try {
 			// Either the reader sees this follower when it stops, or this follower sees it stopped.
-			leads = this.reading.compareAndSet(false, true);
-			if (!leads) {
-				awaitQuietly(until, deadline);
+			// The reader may be the I/O thread, for a moment: the follower tries again each tick.
+			while (!until.isDone() && isOpen() && !(leads = this.reading.compareAndSet(false, true))) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				awaitQuietly(until, Math.min(left, TimeUnit.MILLISECONDS.toNanos(CALLER_TICK_MILLIS)));
 			}
 		}
 		finally {
@@ -609,9 +615,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 	}
 
-	private static void awaitQuietly(Future<?> until, long deadline) throws InterruptedException {
+	private static void awaitQuietly(Future<?> until, long nanos) throws InterruptedException {
 		try {
-			until.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			until.get(nanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			// The caller sees the outcome when it waits for the future itself.
