@@ -22,9 +22,10 @@ import io.asyncipc.transport.PipeConnection;
  * {@link #MAX_SPINNERS} callers at once (none where this process may use one CPU only), and a
  * caller that sends no request burns nothing.
  * <p>
- * A caller that does not spin reads the connection itself while it waits, where the
- * transport lets it ({@link PipeConnection#readWhileWaiting}): the reply then wakes it
- * directly, rather than the I/O thread that would wake it in turn.
+ * The caller reads the connection itself while it waits, where the transport lets it
+ * ({@link PipeConnection#readWhileWaiting}): a parked caller then wakes for the reply
+ * directly, rather than through the I/O thread that read it, and a spinning caller looks at
+ * the socket at each turn, since once callers read, the I/O thread leaves the reading to them.
  */
 final class ReplyWait {
 
@@ -79,7 +80,7 @@ final class ReplyWait {
 			try {
 				if (this.spinners.incrementAndGet() <= MAX_SPINNERS) {
 					spun = true;
-					spin(reply, start + Math.min(this.limitNanos, 2 * this.spinningNanos));
+					spin(reply, connection, start + Math.min(this.limitNanos, 2 * this.spinningNanos));
 				}
 			}
 			finally {
@@ -94,10 +95,12 @@ final class ReplyWait {
 		}
 		finally {
 			long took = System.nanoTime() - start;
-			if (spun) {
+			// A timeout or a failure says nothing of how quick either way is.
+			boolean answered = reply.isDone() && !reply.isCompletedExceptionally();
+			if (answered && spun) {
 				this.spinningNanos = average(this.spinningNanos, took);
 			}
-			else {
+			else if (answered) {
 				this.parkedNanos = average(this.parkedNanos, took);
 			}
 		}
@@ -114,13 +117,17 @@ final class ReplyWait {
 		return (average == 0) ? sample : average + (sample - average) / 8;
 	}
 
-	private static void spin(CompletableFuture<?> reply, long deadline) {
+	private static void spin(CompletableFuture<?> reply, PipeConnection connection, long deadline)
+			throws InterruptedException {
 		for (int i = 1; !reply.isDone(); i++) {
 			if (i % SPINS_PER_YIELD == 0) {
 				if (System.nanoTime() - deadline >= 0) {
 					return;
 				}
 				Thread.yield();
+			}
+			else if (connection != null) {
+				connection.readWhileWaiting(reply, Duration.ZERO);
 			}
 			else {
 				Thread.onSpinWait();

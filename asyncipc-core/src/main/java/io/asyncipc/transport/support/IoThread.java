@@ -119,6 +119,24 @@ public abstract class IoThread {
 	}
 
 	/**
+	 * Marks the calling thread, a caller that reads a connection of this I/O thread while it
+	 * waits for a reply, as an I/O thread until {@link #exitCallerRead()}: what it hands to the
+	 * handler meanwhile runs as it would on this thread, and a call there that would wait fails
+	 * at once ({@link #checkNotBlocking}), since the caller holds the reading that the wait
+	 * needs.
+	 */
+	public void enterCallerRead() {
+		CURRENT.set(this);
+	}
+
+	/**
+	 * Ends {@link #enterCallerRead()} on the calling thread.
+	 */
+	public static void exitCallerRead() {
+		CURRENT.remove();
+	}
+
+	/**
 	 * Fails at once if the calling thread is an I/O thread, where waiting would stall its
 	 * connections or wait for itself.
 	 * @param call the call that would wait, as the user wrote it

@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -75,14 +76,11 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 */
 	private static final long CALLER_TICK_MILLIS = 10;
 
+	/** The callers' read buffer: a reply larger than this is finished by the I/O thread. */
 	private static final int CALLER_BUFFER_SIZE = 16 * 1024;
 
 	/** A bound on a caller's timeout, so that its deadline cannot overflow. */
 	private static final Duration LONGEST_READ = Duration.ofDays(1);
-
-	/** Callers' read buffers: a reply larger than this is finished by the I/O thread. */
-	private static final ThreadLocal<ByteBuffer> CALLER_BUFFERS = ThreadLocal
-		.withInitial(() -> ByteBuffer.allocateDirect(CALLER_BUFFER_SIZE));
 
 	private static final int ALL_WRITTEN = 0;
 
@@ -120,6 +118,18 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	/** The selector that callers read in, opened by the first; closed with the connection. */
 	private volatile Selector callerSelector;
 
+	/** What callers read into, made with their selector; belongs to the holder of {@link #reading}. */
+	private ByteBuffer callerBuffer;
+
+	/** Whether the I/O thread holds {@link #reading}. I/O thread only. */
+	private boolean ioThreadReads;
+
+	/**
+	 * Set when the connection is about to close, or a caller's read failed: nobody reads any
+	 * more, so no message follows the disconnect and none is read past a lost buffer.
+	 */
+	private volatile boolean closing;
+
 	/** Takes the reading back once callers stopped. I/O thread only. */
 	private IoThread.Timer lendTimer;
 
@@ -144,7 +154,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private final BooleanSupplier pausedNow = this::isReadingPaused;
 
 	/** A caller stops decoding at a pause, and at a close: no message follows the disconnect. */
-	private final BooleanSupplier callerStops = () -> isReadingPaused() || !isOpen();
+	private final BooleanSupplier callerStops = () -> isReadingPaused() || this.closing;
 
 	private OutboundMessage current;
 
@@ -331,7 +341,10 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void read() {
-		if (!this.reading.compareAndSet(false, true)) {
+		if (this.closing) {
+			return;
+		}
+		if (!acquireOnIoThread()) {
 			// A caller reads, waiting for its reply: leave the reading to callers for a while.
 			lendToCallers();
 			return;
@@ -340,8 +353,21 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			readHeld();
 		}
 		finally {
-			this.reading.set(false);
+			releaseOnIoThread();
 		}
+	}
+
+	private boolean acquireOnIoThread() {
+		if (!this.reading.compareAndSet(false, true)) {
+			return false;
+		}
+		this.ioThreadReads = true;
+		return true;
+	}
+
+	private void releaseOnIoThread() {
+		this.ioThreadReads = false;
+		this.reading.set(false);
 	}
 
 	private void readHeld() {
@@ -402,7 +428,10 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * holds the reading, the I/O thread does so once callers stop.
 	 */
 	private void resume() {
-		if (!this.reading.compareAndSet(false, true)) {
+		if (this.closing) {
+			return;
+		}
+		if (!acquireOnIoThread()) {
 			// A caller reads: the I/O thread resumes once callers stop (checkLend).
 			lendToCallers();
 			return;
@@ -411,7 +440,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			resumeNow();
 		}
 		finally {
-			this.reading.set(false);
+			releaseOnIoThread();
 		}
 	}
 
@@ -560,6 +589,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void closeNow(DisconnectReason reason, Throwable cause) {
+		stopCallersReading();
 		if (!markClosed(reason, cause)) {
 			return;
 		}
@@ -567,7 +597,6 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			Thread.onSpinWait();
 		}
 		closeChannel();
-		closeCallerSelector();
 		released();
 		this.unread = null;
 		this.current = null;
@@ -579,6 +608,23 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	/**
+	 * Stops a caller that reads, before the handler hears of the close: its selector wakes
+	 * (closed), it decodes no further message, and the I/O thread takes the reading for good.
+	 * A caller holds the reading only while it reads or decodes, which never blocks: what it
+	 * hands to the handler runs as on the I/O thread, where waiting fails at once.
+	 */
+	private void stopCallersReading() {
+		this.closing = true;
+		closeCallerSelector();
+		if (!this.ioThreadReads) {
+			while (!this.reading.compareAndSet(false, true)) {
+				Thread.yield();
+			}
+			this.ioThreadReads = true;
+		}
+	}
+
+	/**
 	 * Reads on the caller's thread while it waits, in a selector of its own, if no one else
 	 * reads and nothing is partly read; see {@link io.asyncipc.transport.PipeConnection#readWhileWaiting}.
 	 * A caller that finds another reading waits for its future here, so that the reader, when
@@ -586,7 +632,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 */
 	@Override
 	public void readWhileWaiting(Future<?> until, Duration timeout) throws InterruptedException {
-		if (until.isDone() || isInlineDispatch() || IoThread.isIoThread() || !isOpen()) {
+		if (until.isDone() || isInlineDispatch() || IoThread.isIoThread() || this.closing || !isOpen()) {
 			return;
 		}
 		long deadline = System.nanoTime() + ((timeout.compareTo(LONGEST_READ) > 0) ? LONGEST_READ : timeout).toNanos();
@@ -599,7 +645,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		try {
 			// Either the reader sees this follower when it stops, or this follower sees it stopped.
 			// The reader may be the I/O thread, for a moment: the follower tries again each tick.
-			while (!until.isDone() && isOpen() && !(leads = this.reading.compareAndSet(false, true))) {
+			while (!until.isDone() && !this.closing && !(leads = this.reading.compareAndSet(false, true))) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return;
@@ -631,6 +677,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 */
 	private void lead(Future<?> until, long deadline) throws InterruptedException {
 		boolean handBack = true;
+		this.loop.enterCallerRead();
 		try {
 			if (isReadingPaused() || this.unread != null || this.decoder.isMidFrame()) {
 				return;
@@ -639,19 +686,31 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			if (selector == null) {
 				return;
 			}
-			ByteBuffer buffer = CALLER_BUFFERS.get();
-			while (!until.isDone() && isOpen()) {
+			ByteBuffer buffer = this.callerBuffer;
+			boolean first = true;
+			boolean wakesWhenDone = false;
+			while (!until.isDone() && !this.closing && !isReadingPaused()) {
 				long left = deadline - System.nanoTime();
-				if (left <= 0) {
+				if (left > 0) {
+					// Returns at once when bytes wait already: the selector is level-triggered.
+					int ready = selector
+						.select(Math.min(CALLER_TICK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+					selector.selectedKeys().clear();
+					if (Thread.interrupted()) {
+						throw new InterruptedException();
+					}
+					if (ready == 0 && !wakesWhenDone && until instanceof CompletableFuture<?> future) {
+						// A slow reply: a failure from elsewhere, the reply timeout say, wakes it.
+						wakesWhenDone = true;
+						future.whenComplete((result, failure) -> selector.wakeup());
+					}
+				}
+				else if (!first) {
 					handBack = this.followers.get() > 0;
 					return;
 				}
-				// Returns at once when bytes wait already: the selector is level-triggered.
-				selector.select(Math.min(CALLER_TICK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
-				selector.selectedKeys().clear();
-				if (Thread.interrupted()) {
-					throw new InterruptedException();
-				}
+				// With no time to wait, one look: a spinning caller's.
+				first = false;
 				buffer.clear();
 				int count = this.channel.read(buffer);
 				if (count < 0) {
@@ -671,27 +730,30 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				}
 				readWholeMessages();
 			}
-			handBack = this.followers.get() > 0;
-		}
-		catch (PipeProtocolException ex) {
-			handBack = false;
-			this.loop.execute(() -> closeNow(DisconnectReason.PROTOCOL_ERROR, ex));
+			handBack = isReadingPaused() || this.followers.get() > 0;
 		}
 		catch (ClosedChannelException | ClosedSelectorException ex) {
 			handBack = false;
 		}
-		catch (IOException ex) {
+		catch (PipeProtocolException ex) {
 			handBack = false;
-			this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+			failWhileReading(DisconnectReason.PROTOCOL_ERROR, ex);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (IOException | RuntimeException ex) {
 			// What was read may be lost with it: the connection closes, as on the I/O thread.
 			handBack = false;
-			logger.error("Unexpected error while a caller read {}; closing it", this, ex);
-			this.loop.execute(() -> closeNow(DisconnectReason.IO_ERROR, ex));
+			if (!(ex instanceof IOException)) {
+				logger.error("Unexpected error while a caller read {}; closing it", this, ex);
+			}
+			failWhileReading(DisconnectReason.IO_ERROR, ex);
+		}
+		catch (Error ex) {
+			handBack = false;
+			failWhileReading(DisconnectReason.IO_ERROR, ex);
 			throw ex;
 		}
 		finally {
+			IoThread.exitCallerRead();
 			this.lastCallerRead = System.nanoTime();
 			this.reading.set(false);
 			if (handBack || this.followers.get() > 0) {
@@ -701,7 +763,16 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	/**
-	 * Opens the callers' selector, once: a channel registered with it closes only once the
+	 * A caller's read failed: nobody reads after it (the bytes it held are lost), and the
+	 * connection closes on the I/O thread. The caller's future fails with the close.
+	 */
+	private void failWhileReading(DisconnectReason reason, Throwable cause) {
+		this.closing = true;
+		this.loop.execute(() -> closeNow(reason, cause));
+	}
+
+	/**
+	 * Opens the callers' selector and buffer, once: a channel registered with it closes only once the
 	 * selector deregisters it too, so the connection closes it, and a caller that opened it as
 	 * the connection closed closes it itself.
 	 */
@@ -723,8 +794,9 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				selector.close();
 				throw ex;
 			}
+			this.callerBuffer = ByteBuffer.allocateDirect(CALLER_BUFFER_SIZE);
 			this.callerSelector = selector;
-			if (!isOpen()) {
+			if (this.closing || !isOpen()) {
 				closeCallerSelector();
 				return null;
 			}
@@ -761,17 +833,17 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
 	private void checkLend() {
 		this.lendTimer = null;
-		if (!this.lent || !isOpen()) {
+		if (!this.lent || this.closing || !isOpen()) {
 			return;
 		}
 		boolean idle = System.nanoTime() - this.lastCallerRead >= LEND_NANOS || this.followers.get() > 0;
-		if (idle && this.reading.compareAndSet(false, true)) {
+		if (idle && acquireOnIoThread()) {
 			try {
 				this.lent = false;
 				resumeNow();
 			}
 			finally {
-				this.reading.set(false);
+				releaseOnIoThread();
 			}
 			return;
 		}
@@ -784,7 +856,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * kept, the end of the stream, or callers still waiting.
 	 */
 	private void takeBack() {
-		if (!isOpen() || !this.reading.compareAndSet(false, true)) {
+		if (this.closing || !isOpen() || !acquireOnIoThread()) {
 			// Another caller reads: it hands back in turn.
 			return;
 		}
@@ -796,7 +868,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 			}
 		}
 		finally {
-			this.reading.set(false);
+			releaseOnIoThread();
 		}
 	}
 

@@ -19,6 +19,7 @@ import io.asyncipc.transport.DisconnectReason;
 import io.asyncipc.transport.PipeConnection;
 import io.asyncipc.transport.PipeOptions;
 import io.asyncipc.transport.RecordingHandler;
+import io.asyncipc.transport.support.IoThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,9 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		// The first reply may come before the caller reads, and the I/O thread reads it.
 		assertThat(client.takenOn).hasSize(count);
 		assertThat(client.takenOn.stream().filter(caller::equals).count()).isGreaterThanOrEqualTo(count / 2);
+		// Where the caller reads, a call that would wait fails at once, as on the I/O thread.
+		assertThat(client.takenOnIoThread).hasSize(count).containsOnly(true);
+		assertThat(IoThread.isIoThread()).isFalse();
 	}
 
 	@Test
@@ -227,6 +231,8 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 
 		final List<String> takenOn = new CopyOnWriteArrayList<>();
 
+		final List<Boolean> takenOnIoThread = new CopyOnWriteArrayList<>();
+
 		final List<String> unaskedOn = new CopyOnWriteArrayList<>();
 
 		CompletableFuture<byte[]> expect(byte[] request) {
@@ -242,6 +248,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 				return false;
 			}
 			this.takenOn.add(Thread.currentThread().getName());
+			this.takenOnIoThread.add(IoThread.isIoThread());
 			reply.complete(message);
 			return true;
 		}
