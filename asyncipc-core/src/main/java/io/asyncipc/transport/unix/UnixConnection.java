@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Reading is done by whoever holds {@link #reading}: the I/O thread, or a caller waiting for a
  * reply in {@link #readWhileWaiting}, which then reads in its own selector. Once a caller
  * reads, the I/O thread withdraws its read interest, so that the reply wakes the caller alone,
- * and takes the reading back a millisecond after the last caller stopped.
+ * and takes the reading back one to three milliseconds after the last caller stopped.
  */
 final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 
@@ -100,6 +100,10 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	private final AtomicBoolean writing = new AtomicBoolean();
 
 	private final Runnable flushTask = this::scheduledFlush;
+
+	private final Runnable readTask = this::readHeld;
+
+	private final Runnable resumeTask = this::resumeNow;
 
 	/**
 	 * Held by whichever thread reads: the I/O thread, or one caller in
@@ -341,16 +345,24 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	}
 
 	private void read() {
+		holdingTheReading(this.readTask);
+	}
+
+	/**
+	 * Runs what reads on the I/O thread, holding {@link #reading}. While a caller holds it,
+	 * waiting for its reply, the I/O thread leaves the reading to callers until they stop, and
+	 * does then what it would have done now ({@link #checkLend}).
+	 */
+	private void holdingTheReading(Runnable action) {
 		if (this.closing) {
 			return;
 		}
 		if (!acquireOnIoThread()) {
-			// A caller reads, waiting for its reply: leave the reading to callers for a while.
 			lendToCallers();
 			return;
 		}
 		try {
-			readHeld();
+			action.run();
 		}
 		finally {
 			releaseOnIoThread();
@@ -428,20 +440,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * holds the reading, the I/O thread does so once callers stop.
 	 */
 	private void resume() {
-		if (this.closing) {
-			return;
-		}
-		if (!acquireOnIoThread()) {
-			// A caller reads: the I/O thread resumes once callers stop (checkLend).
-			lendToCallers();
-			return;
-		}
-		try {
-			resumeNow();
-		}
-		finally {
-			releaseOnIoThread();
-		}
+		holdingTheReading(this.resumeTask);
 	}
 
 	/**
@@ -680,6 +679,8 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		this.loop.enterCallerRead();
 		try {
 			if (isReadingPaused() || this.unread != null || this.decoder.isMidFrame()) {
+				// The I/O thread sees to these: a resume, or the rest of a message, reads on.
+				handBack = false;
 				return;
 			}
 			Selector selector = callerSelector();
