@@ -78,9 +78,10 @@ public interface PipeConnection {
 	 * Returns once {@code until} is done, once {@code timeout} has passed, or at once where the
 	 * calling thread cannot read this connection: on an I/O thread, on a transport that does
 	 * not read on callers' threads (Windows named pipes), with inline dispatch (no
-	 * {@link PipeOptions#dispatchExecutor()}), while another thread reads it, or while reading
-	 * is paused or a message is partly read. The caller then waits for {@code until} as it
-	 * would have; nothing read here is lost or dispatched differently.
+	 * {@link PipeOptions#dispatchExecutor()}), or while reading is paused or a message is
+	 * partly read. The caller then waits for {@code until} as it would have; nothing read here
+	 * is lost or dispatched differently. A caller that finds another one reading waits for
+	 * {@code until} here, and reads in its place if it stops first.
 	 * <p>
 	 * While a caller reads, messages read here are offered to
 	 * {@link PipeHandler#takeOnIoThread} on the calling thread, and the others go to the

@@ -45,7 +45,8 @@ class ReplyWaitTests {
 	@ParameterizedTest
 	@ValueSource(longs = { 0, 100_000 })
 	void aReplyThatIsInAlreadyIsReturnedAtOnce(long limitNanos) throws Exception {
-		assertThat(new ReplyWait(Duration.ofNanos(limitNanos)).await(CompletableFuture.completedFuture("in"), null, Duration.ZERO))
+		ReplyWait wait = new ReplyWait(Duration.ofNanos(limitNanos));
+		assertThat(wait.await(CompletableFuture.completedFuture("in"), null, Duration.ZERO))
 			.isEqualTo("in");
 	}
 
