@@ -426,13 +426,36 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 	 * counted with the partial frame.
 	 */
 	private void decode(ByteBuffer buffer) {
-		this.decoder.decode(buffer, this::deliver, this.pausedNow);
+		decodeUntil(buffer, this.pausedNow);
+		if (isOpen()) {
+			readProgress(heldBytes());
+		}
+	}
+
+	/**
+	 * Decodes what was read until {@code stop} says so, and keeps the rest for later.
+	 */
+	private void decodeUntil(ByteBuffer buffer, BooleanSupplier stop) {
+		this.decoder.decode(buffer, this::deliver, stop);
 		if (buffer.hasRemaining() && isOpen()) {
 			this.unread = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
 		}
-		if (isOpen()) {
-			readProgress(this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0));
-		}
+	}
+
+	/**
+	 * Returns the bytes held of messages not delivered yet: the partial frame, and the bytes
+	 * kept at a pause.
+	 */
+	private long heldBytes() {
+		return this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0);
+	}
+
+	/**
+	 * Returns whether the reading is in a state that only the I/O thread sees to: paused, with
+	 * bytes kept at a pause, or in the middle of a message.
+	 */
+	private boolean leftToIoThread() {
+		return isReadingPaused() || this.unread != null || this.decoder.isMidFrame();
 	}
 
 	/**
@@ -678,7 +701,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		boolean handBack = true;
 		this.loop.enterCallerRead();
 		try {
-			if (isReadingPaused() || this.unread != null || this.decoder.isMidFrame()) {
+			if (leftToIoThread()) {
 				// The I/O thread sees to these: a resume, or the rest of a message, reads on.
 				handBack = false;
 				return;
@@ -722,11 +745,8 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 					continue;
 				}
 				buffer.flip();
-				this.decoder.decode(buffer, this::deliver, this.callerStops);
-				if (buffer.hasRemaining() && isOpen()) {
-					this.unread = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
-				}
-				if (this.unread != null || this.decoder.isMidFrame() || isReadingPaused()) {
+				decodeUntil(buffer, this.callerStops);
+				if (leftToIoThread()) {
 					return;
 				}
 				readWholeMessages();
@@ -863,7 +883,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 		}
 		try {
 			this.lent = false;
-			readProgress(this.decoder.bufferedBytes() + ((this.unread != null) ? this.unread.capacity() : 0));
+			readProgress(heldBytes());
 			if (isOpen()) {
 				resumeNow();
 			}
