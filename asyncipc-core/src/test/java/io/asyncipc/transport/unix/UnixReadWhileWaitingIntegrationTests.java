@@ -55,9 +55,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		int count = 50;
 		for (int i = 0; i < count; i++) {
 			byte[] request = { (byte) i };
-			CompletableFuture<byte[]> reply = client.expect(request);
-			connection.send(request);
-			connection.readWhileWaiting(reply, WAIT);
+			CompletableFuture<byte[]> reply = exchange(client, connection, request);
 			assertThat(reply).as("reply %d", i).isDone();
 			assertThat(reply.getNow(null)).isEqualTo(request);
 		}
@@ -78,9 +76,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		PipeConnection serverSide = awaitConnection(serverHandler);
 		for (int i = 0; i < 20; i++) {
 			byte[] request = { (byte) i };
-			CompletableFuture<byte[]> reply = client.expect(request);
-			connection.send(request);
-			connection.readWhileWaiting(reply, WAIT);
+			CompletableFuture<byte[]> reply = exchange(client, connection, request);
 			assertThat(reply).isDone();
 		}
 		// No caller reads now: the I/O thread takes the reading back and reads this one.
@@ -117,9 +113,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 				int count = 0;
 				while (pushing.get()) {
 					byte[] request = ByteBuffer.allocate(4).putInt(count).array();
-					CompletableFuture<byte[]> reply = client.expect(request);
-					connection.send(request);
-					connection.readWhileWaiting(reply, WAIT);
+					CompletableFuture<byte[]> reply = exchange(client, connection, request);
 					assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo(request);
 					count++;
 				}
@@ -157,9 +151,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 				done.add(pool.submit(() -> {
 					for (int i = 0; i < requests; i++) {
 						byte[] request = ByteBuffer.allocate(8).putInt(caller).putInt(i).array();
-						CompletableFuture<byte[]> reply = client.expect(request);
-						connection.send(request);
-						connection.readWhileWaiting(reply, WAIT);
+						CompletableFuture<byte[]> reply = exchange(client, connection, request);
 						assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo(request);
 					}
 					return requests;
@@ -184,9 +176,7 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 			byte[] request = new byte[size];
 			Arrays.fill(request, (byte) size);
 			request[0] = (byte) (size >> 8);
-			CompletableFuture<byte[]> reply = client.expect(request);
-			connection.send(request);
-			connection.readWhileWaiting(reply, WAIT);
+			CompletableFuture<byte[]> reply = exchange(client, connection, request);
 			assertThat(reply.get(10, TimeUnit.SECONDS)).as("reply of %d bytes", size).isEqualTo(request);
 		}
 	}
@@ -215,6 +205,17 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		connection.send(new byte[] { 1 });
 		assertTimeoutPreemptively(Duration.ofSeconds(5),
 				() -> connection.readWhileWaiting(new CompletableFuture<>(), Duration.ofSeconds(30)));
+	}
+
+	/**
+	 * Sends a request and reads the connection while waiting for its echo.
+	 */
+	private static CompletableFuture<byte[]> exchange(Replies client, PipeConnection connection, byte[] request)
+			throws InterruptedException {
+		CompletableFuture<byte[]> reply = client.expect(request);
+		connection.send(request);
+		connection.readWhileWaiting(reply, WAIT);
+		return reply;
 	}
 
 	private PipeConnection connect(Replies handler) throws InterruptedException {
