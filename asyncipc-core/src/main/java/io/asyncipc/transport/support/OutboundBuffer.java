@@ -1,11 +1,8 @@
 package io.asyncipc.transport.support;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -30,6 +27,21 @@ import io.asyncipc.transport.SendResult;
  */
 final class OutboundBuffer {
 
+	private static final VarHandle TAIL;
+
+	private static final VarHandle LAST_TAKEN;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			TAIL = lookup.findVarHandle(OutboundBuffer.class, "tail", OutboundMessage.class);
+			LAST_TAKEN = lookup.findVarHandle(OutboundBuffer.class, "lastTaken", OutboundMessage.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private volatile String connectionId;
 
 	private final int frameOverhead;
@@ -39,13 +51,6 @@ final class OutboundBuffer {
 	private final long highWatermark;
 
 	private final long lowWatermark;
-
-	private final Queue<OutboundMessage> queued = new ConcurrentLinkedQueue<>();
-
-	private final ArrayDeque<OutboundMessage> inFlight = new ArrayDeque<>();
-
-	/** Batches of written messages whose futures wait to be completed, in write order. */
-	private final Queue<List<OutboundMessage>> completable = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -59,14 +64,52 @@ final class OutboundBuffer {
 
 	private volatile boolean anyTaken;
 
-	/** Stream position after the last message taken. Writer only. */
+	/*
+	 * The messages form one chain, each linked to the next, which starts at a stub: senders
+	 * append at the tail, and four marks move along it in order, each at or behind the one
+	 * before it: the last message taken by a writer, the last written completely, the last
+	 * detached for completion, and the last completed. Unlike a queue of nodes, a writer writes
+	 * nothing into the messages that it takes, so the cache lines of a streaming sender's
+	 * messages are only read by the I/O thread on another CPU, not taken over by it.
+	 */
+
+	/** The last message queued: each sender swaps its own in, then links it to the one before. */
+	private volatile OutboundMessage tail;
+
+	/** The last message taken by a writer. Written by the writer only, read by anyone. */
+	private volatile OutboundMessage lastTaken;
+
+	/** Where {@link #lastTaken} ends in the stream, and how many messages were taken. Writer only. */
 	private long takenPosition;
+
+	private long takenCount;
+
+	/**
+	 * The message taken before {@link #lastTaken}, and where it ends: the last one written
+	 * completely when a full write buffer cut the last one in two. Writer only.
+	 */
+	private OutboundMessage previousTaken;
+
+	private long previousTakenPosition = -1;
 
 	/** Stream position up to which the OS took the bytes. Writer only. */
 	private long writtenPosition;
 
-	/** Messages written completely and not yet detached. Writer only. */
-	private List<OutboundMessage> written = new ArrayList<>();
+	/** The last message written completely, where it ends, and how many were. Writer only. */
+	private OutboundMessage lastWritten;
+
+	private long lastWrittenEnd;
+
+	private long writtenCount;
+
+	/** The last message written completely as of the writer's last detach, for the I/O thread. */
+	private volatile Detached detached;
+
+	/** The last message whose future was completed, and where it ends. I/O thread only. */
+	private volatile Detached completed;
+
+	/** Set once the last writer settled every send; later sends that lost the race fail then. Guarded by this. */
+	private boolean settled;
 
 	/**
 	 * Creates a buffer.
@@ -86,6 +129,12 @@ final class OutboundBuffer {
 		this.lowWatermark = maxQueuedBytes / 4;
 		this.listener = listener;
 		this.traffic = traffic;
+		OutboundMessage stub = new OutboundMessage(new byte[0], null);
+		this.tail = stub;
+		this.lastTaken = stub;
+		this.lastWritten = stub;
+		this.detached = new Detached(stub, 0, 0);
+		this.completed = this.detached;
 	}
 
 	/** Names the connection anew, for the send results from now on. */
@@ -111,23 +160,27 @@ final class OutboundBuffer {
 	}
 
 	/**
-	 * Queues a message whose room was reserved.
+	 * Queues a message whose room was reserved. Any thread; the message is linked, so a
+	 * writer sees it, when this returns.
 	 * @param payload the bytes
 	 * @param hurry hurries the completion of a send written on its sender's thread
 	 * @return the send's future
 	 */
 	CompletableFuture<SendResult> add(byte[] payload, Runnable hurry) {
 		PipeFuture<SendResult> future = new PipeFuture<>(hurry);
-		this.queued.add(new OutboundMessage(payload, future));
+		OutboundMessage message = new OutboundMessage(payload, future);
+		((OutboundMessage) TAIL.getAndSet(this, message)).link(message);
 		return future;
 	}
 
 	/**
-	 * Returns whether a message waits to be taken.
+	 * Returns whether a message waits to be taken. Any thread: a message that a sender is
+	 * still linking is not seen, and that sender asks for a flush once it is linked.
 	 * @return {@code true} if one does
 	 */
 	boolean hasQueued() {
-		return !this.queued.isEmpty();
+		OutboundMessage next = this.lastTaken.next();
+		return next != null;
 	}
 
 	/**
@@ -135,15 +188,20 @@ final class OutboundBuffer {
 	 * @return the message, or {@code null} if none is queued
 	 */
 	OutboundMessage take() {
-		OutboundMessage message = this.queued.poll();
-		if (message != null) {
-			if (!this.anyTaken) {
-				this.anyTaken = true;
-			}
-			this.takenPosition += (long) message.payload().length + this.frameOverhead;
-			message.endPosition(this.takenPosition);
-			this.inFlight.add(message);
+		OutboundMessage last = this.lastTaken;
+		OutboundMessage message = last.next();
+		if (message == null) {
+			return null;
 		}
+		if (!this.anyTaken) {
+			this.anyTaken = true;
+		}
+		this.previousTaken = last;
+		this.previousTakenPosition = this.takenPosition;
+		this.takenPosition += message.payload().length + this.frameOverhead;
+		this.takenCount++;
+		// A release store costs no fence; readers on other threads only ask whether more waits.
+		LAST_TAKEN.setRelease(this, message);
 		return message;
 	}
 
@@ -154,61 +212,100 @@ final class OutboundBuffer {
 	 */
 	boolean written(long bytes) {
 		this.writtenPosition += bytes;
-		boolean any = false;
-		OutboundMessage message;
-		while ((message = this.inFlight.peek()) != null && message.endPosition() <= this.writtenPosition) {
-			this.inFlight.poll();
-			this.written.add(message);
-			any = true;
+		OutboundMessage before = this.lastWritten;
+		if (this.writtenPosition == this.takenPosition) {
+			// All that was taken: the common case.
+			this.lastWritten = this.lastTaken;
+			this.lastWrittenEnd = this.takenPosition;
+			this.writtenCount = this.takenCount;
 		}
-		return any;
+		else if (this.writtenPosition >= this.previousTakenPosition && this.previousTakenPosition > this.lastWrittenEnd) {
+			// All but the last message taken, which a full write buffer cut in two.
+			this.lastWritten = this.previousTaken;
+			this.lastWrittenEnd = this.previousTakenPosition;
+			this.writtenCount = this.takenCount - 1;
+		}
+		else {
+			// The socket took part of the buffer: count the messages it took whole.
+			OutboundMessage taken = this.lastTaken;
+			while (this.lastWritten != taken) {
+				OutboundMessage next = this.lastWritten.next();
+				long end = this.lastWrittenEnd + next.payload().length + this.frameOverhead;
+				if (end > this.writtenPosition) {
+					break;
+				}
+				this.lastWritten = next;
+				this.lastWrittenEnd = end;
+				this.writtenCount++;
+			}
+		}
+		return this.lastWritten != before;
 	}
 
 	/**
-	 * Moves the messages written completely so far to the queue of batches to complete, in
-	 * the order they were written. Writer only: call before letting another writer in.
+	 * Hands the messages written completely so far to {@link #completeWritten()}, which
+	 * completes them in the order they were written. Writer only: call before letting another
+	 * writer in.
 	 */
 	void detachWritten() {
-		if (!this.written.isEmpty()) {
-			this.completable.add(this.written);
-			this.written = new ArrayList<>();
+		if (this.detached.last() != this.lastWritten) {
+			this.detached = new Detached(this.lastWritten, this.lastWrittenEnd, this.writtenCount);
 		}
 	}
 
 	/**
-	 * Returns whether someone waits for a future of the batches detached so far.
+	 * Returns whether someone waits for a future of the messages detached so far and not
+	 * completed yet. Any thread.
 	 * @return {@code true} if one of them is awaited
 	 */
 	boolean anyAwaited() {
-		for (List<OutboundMessage> batch : this.completable) {
-			for (OutboundMessage message : batch) {
-				if (message.future() instanceof PipeFuture<?> future && future.isAwaited()) {
-					return true;
-				}
+		// Completed first: the walk goes from there forward to the last detached.
+		OutboundMessage message = this.completed.last();
+		OutboundMessage last = this.detached.last();
+		while (message != last) {
+			OutboundMessage next = message.next();
+			if (next == message || next == null) {
+				// The I/O thread completed and unlinked this one meanwhile: it runs now anyway.
+				return true;
 			}
+			if (next.future() instanceof PipeFuture<?> future && future.isAwaited()) {
+				return true;
+			}
+			message = next;
 		}
 		return false;
 	}
 
 	/**
-	 * Completes the futures of the batches detached so far, in order. Call on the I/O thread.
+	 * Completes the futures of the messages detached so far, in order. Call on the I/O thread.
 	 */
 	void completeWritten() {
-		List<OutboundMessage> batch;
+		Detached until = this.detached;
+		Detached from = this.completed;
+		if (until.last() == from.last()) {
+			return;
+		}
+		// Counted and released once per batch, before the futures complete: a callback
+		// that reads the statistics or the queued bytes sees its own send settled.
+		long count = until.count() - from.count();
+		long bytes = until.position() - from.position() - count * this.frameOverhead;
+		this.completed = until;
+		this.traffic.sent(Math.toIntExact(count), bytes);
+		release(bytes + count * PipeOptions.MESSAGE_OVERHEAD);
 		String id = this.connectionId;
-		while ((batch = this.completable.poll()) != null) {
-			// Counted and released once per batch, before the futures complete: a callback
-			// that reads the statistics or the queued bytes sees its own send settled.
-			long bytes = 0;
-			for (OutboundMessage message : batch) {
-				bytes += message.payload().length;
+		SendResult result = null;
+		OutboundMessage previous = from.last();
+		OutboundMessage last = until.last();
+		while (previous != last) {
+			OutboundMessage message = previous.next();
+			previous.unlink();
+			int length = message.payload().length;
+			if (result == null || result.bytes() != length) {
+				// A stream sends messages of one size: they share their result.
+				result = new SendResult(id, length);
 			}
-			int count = batch.size();
-			this.traffic.sent(count, bytes);
-			release(bytes + (long) count * PipeOptions.MESSAGE_OVERHEAD);
-			for (OutboundMessage message : batch) {
-				message.future().complete(new SendResult(id, message.payload().length));
-			}
+			message.future().complete(result);
+			previous = message;
 		}
 	}
 
@@ -220,21 +317,56 @@ final class OutboundBuffer {
 	void close(Supplier<? extends Throwable> error) {
 		detachWritten();
 		completeWritten();
-		OutboundMessage message;
-		while ((message = this.inFlight.poll()) != null) {
-			fail(message, error);
-		}
-		failQueued(error);
+		failEach(claimAfter(this.lastWritten, true), error);
 	}
 
 	/**
-	 * Fails the messages that no writer took yet. Any thread.
+	 * Fails the messages that no writer took yet, once the last writer settled the sends: a
+	 * sender that saw the connection closed after it queued its message calls this, and the
+	 * message either was settled with the rest, or fails here. Any thread.
 	 * @param error makes the exception to fail with
 	 */
 	void failQueued(Supplier<? extends Throwable> error) {
-		OutboundMessage message;
-		while ((message = this.queued.poll()) != null) {
+		failEach(claimAfter(null, false), error);
+	}
+
+	/**
+	 * Claims the messages linked after the given one, or after the last taken, and marks them
+	 * taken: with {@code settle}, for the last writer, else only once it settled. The futures
+	 * fail outside the lock, since their callbacks may wait for another sender.
+	 * @return the first message claimed, or {@code null}, with the last one
+	 */
+	private synchronized Claimed claimAfter(OutboundMessage after, boolean settle) {
+		if (settle) {
+			this.settled = true;
+		}
+		else if (!this.settled) {
+			return null;
+		}
+		OutboundMessage last = (after != null) ? after : this.lastTaken;
+		OutboundMessage first = last.next();
+		if (first == null) {
+			return null;
+		}
+		OutboundMessage next;
+		while ((next = last.next()) != null) {
+			last = next;
+		}
+		LAST_TAKEN.setRelease(this, last);
+		return new Claimed(first, last);
+	}
+
+	private void failEach(Claimed claimed, Supplier<? extends Throwable> error) {
+		if (claimed == null) {
+			return;
+		}
+		OutboundMessage message = claimed.first();
+		while (true) {
 			fail(message, error);
+			if (message == claimed.last()) {
+				return;
+			}
+			message = message.next();
 		}
 	}
 
@@ -288,6 +420,19 @@ final class OutboundBuffer {
 				future.complete(null);
 			}
 		}
+	}
+
+	/**
+	 * The last message of a batch detached for completion, where it ends in the stream, and
+	 * how many messages were written up to it.
+	 */
+	private record Detached(OutboundMessage last, long position, long count) {
+	}
+
+	/**
+	 * Messages claimed to be failed, from the first to the last in order.
+	 */
+	private record Claimed(OutboundMessage first, OutboundMessage last) {
 	}
 
 	/**

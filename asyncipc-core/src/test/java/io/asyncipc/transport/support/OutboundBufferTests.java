@@ -1,5 +1,6 @@
 package io.asyncipc.transport.support;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import io.asyncipc.transport.PipeClosedException;
 import io.asyncipc.transport.PipeStatistics;
 import io.asyncipc.transport.SendResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +104,120 @@ class OutboundBufferTests {
 		assertThat(halfWritten).isCompletedExceptionally();
 		assertThat(queued).isCompletedExceptionally();
 		assertThat(drained).isCompleted();
+	}
+
+	@Test
+	void aWriteThatEndsInsideAMessageCompletesTheOnesBeforeIt() {
+		List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			sends.add(add(6));
+		}
+		for (int i = 0; i < 5; i++) {
+			this.buffer.take();
+		}
+		assertThat(this.buffer.written(25)).as("two whole frames of 10 bytes and half of the third").isTrue();
+		completeWritten();
+		assertThat(sends).filteredOn(CompletableFuture::isDone).hasSize(2);
+		assertThat(this.buffer.written(4)).as("still inside the third").isFalse();
+		assertThat(this.buffer.written(6)).as("the third, and half of the fourth").isTrue();
+		assertThat(this.buffer.written(5)).as("the fourth").isTrue();
+		completeWritten();
+		assertThat(sends).filteredOn(CompletableFuture::isDone).hasSize(4);
+		assertThat(this.statistics.messagesSent()).isEqualTo(4);
+		assertThat(this.buffer.written(10)).isTrue();
+		completeWritten();
+		assertThat(sends).allSatisfy((send) -> assertThat(send).isCompletedWithValue(new SendResult("c-1", 6)));
+		assertThat(this.buffer.pendingBytes()).isZero();
+	}
+
+	@Test
+	void aMessageQueuedAfterTheCloseSettledFailsWhenItsSenderAsks() {
+		this.buffer.close(() -> new PipeClosedException("closed"));
+		CompletableFuture<SendResult> late = add(10);
+		assertThat(this.buffer.hasQueued()).isTrue();
+		this.buffer.failQueued(() -> new PipeClosedException("closed"));
+		assertThat(late).isCompletedExceptionally();
+		assertThat(this.buffer.hasQueued()).isFalse();
+		assertThat(this.buffer.pendingBytes()).isZero();
+	}
+
+	@Test
+	void aSenderThatSawTheCloseBeforeItSettledLeavesItsMessageToTheSettling() {
+		CompletableFuture<SendResult> early = add(10);
+		this.buffer.failQueued(() -> new PipeClosedException("closed"));
+		assertThat(early).as("the last writer may still write it").isNotDone();
+		this.buffer.close(() -> new PipeClosedException("closed"));
+		assertThat(early).isCompletedExceptionally();
+	}
+
+	@Test
+	void onlyADetachedFutureThatSomeoneWaitsForIsAwaited() {
+		CompletableFuture<SendResult> first = add(10);
+		add(10);
+		this.buffer.take();
+		this.buffer.take();
+		this.buffer.written(28);
+		this.buffer.detachWritten();
+		assertThat(this.buffer.anyAwaited()).isFalse();
+		first.thenRun(() -> {
+		});
+		assertThat(this.buffer.anyAwaited()).isTrue();
+		this.buffer.completeWritten();
+		assertThat(this.buffer.anyAwaited()).isFalse();
+	}
+
+	@Test
+	@Timeout(60)
+	void manySendersStreamingToOneWriterAllCompleteInTheOrderEachSent() throws Exception {
+		OutboundBuffer large = new OutboundBuffer("c-2", 4, Long.MAX_VALUE, (writable) -> {
+		}, opened(new PipeStatistics()));
+		int senders = 4;
+		int each = 20_000;
+		List<List<CompletableFuture<SendResult>>> sent = new ArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		for (int s = 0; s < senders; s++) {
+			List<CompletableFuture<SendResult>> mine = new ArrayList<>();
+			sent.add(mine);
+			int sender = s;
+			threads.add(new Thread(() -> {
+				for (int i = 0; i < each; i++) {
+					large.reserve(8 + 4);
+					mine.add(large.add(ByteBuffer.allocate(8).putInt(sender).putInt(i).array(), () -> {
+					}));
+				}
+			}));
+		}
+		threads.forEach(Thread::start);
+		int[] nextIndex = new int[senders];
+		int total = senders * each;
+		int written = 0;
+		while (written < total) {
+			OutboundMessage message = large.take();
+			if (message == null) {
+				Thread.onSpinWait();
+				continue;
+			}
+			ByteBuffer payload = ByteBuffer.wrap(message.payload());
+			int sender = payload.getInt();
+			assertThat(payload.getInt()).as("sender %d's next message", sender).isEqualTo(nextIndex[sender]++);
+			large.written(12);
+			written++;
+			if (written % 100 == 0) {
+				large.detachWritten();
+				large.completeWritten();
+			}
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		large.detachWritten();
+		large.completeWritten();
+		assertThat(nextIndex).containsOnly(each);
+		assertThat(large.hasQueued()).isFalse();
+		assertThat(large.pendingBytes()).isZero();
+		for (List<CompletableFuture<SendResult>> mine : sent) {
+			assertThat(mine).hasSize(each).allSatisfy((send) -> assertThat(send).isCompletedWithValue(new SendResult("c-2", 8)));
+		}
 	}
 
 	private static PipeStatistics.Traffic opened(PipeStatistics statistics) {
