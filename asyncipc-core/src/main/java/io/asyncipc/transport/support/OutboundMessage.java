@@ -24,24 +24,44 @@ public final class OutboundMessage {
 		}
 	}
 
-	private final byte[] payload;
+	/** The bytes to send, until the send completed. */
+	private byte[] payload;
+
+	private final int length;
 
 	private final CompletableFuture<SendResult> future;
 
-	/** The message queued after this one: null until linked, this one once unlinked. */
-	private volatile OutboundMessage next;
+	/**
+	 * The message queued after this one: null until linked, this one once unlinked. A sender
+	 * links its message to the one before it with a volatile store of this field, written in
+	 * place rather than through a method, so that nothing can fail between its swap of the
+	 * queue's tail and the link. A volatile store, not a release one: a sender links its
+	 * message and then reads whether a flush is scheduled, and the flush clears that flag
+	 * before it looks for messages, so either the sender sees the flag cleared and schedules
+	 * another, or the flush sees the link.
+	 */
+	volatile OutboundMessage next;
 
 	OutboundMessage(byte[] payload, CompletableFuture<SendResult> future) {
 		this.payload = payload;
+		this.length = payload.length;
 		this.future = future;
 	}
 
 	/**
-	 * Returns the bytes to send.
+	 * Returns the bytes to send. A writer reads them only until it reported them written.
 	 * @return the payload, not to be changed
 	 */
 	public byte[] payload() {
 		return this.payload;
+	}
+
+	/**
+	 * Returns the payload's length, which stays known once the payload is let go.
+	 * @return the length in bytes
+	 */
+	int length() {
+		return this.length;
 	}
 
 	CompletableFuture<SendResult> future() {
@@ -49,7 +69,7 @@ public final class OutboundMessage {
 	}
 
 	long cost() {
-		return cost(this.payload.length);
+		return cost(this.length);
 	}
 
 	static long cost(int payloadLength) {
@@ -66,16 +86,6 @@ public final class OutboundMessage {
 	}
 
 	/**
-	 * Links the message queued after this one, for the writer to see with {@link #next()}.
-	 * A volatile store, not a release one: a sender links its message and then reads whether a
-	 * flush is scheduled, and the flush clears that flag before it looks for messages, so
-	 * either the sender sees the flag cleared and schedules another, or the flush sees the link.
-	 */
-	void link(OutboundMessage message) {
-		this.next = message;
-	}
-
-	/**
 	 * Points the link at this message itself, once the writer went past it: a message that
 	 * lived long enough to be tenured then keeps no younger one alive after it died.
 	 */
@@ -83,8 +93,12 @@ public final class OutboundMessage {
 		NEXT.setRelease(this, this);
 	}
 
-	int frameLength(int frameOverhead) {
-		return this.payload.length + frameOverhead;
+	/**
+	 * Lets the payload go once the send was settled: the queue keeps its last settled message
+	 * as the start of its chain, and an idle connection holds no payload with it.
+	 */
+	void releasePayload() {
+		this.payload = null;
 	}
 
 }

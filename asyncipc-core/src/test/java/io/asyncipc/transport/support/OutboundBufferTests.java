@@ -151,6 +151,22 @@ class OutboundBufferTests {
 	}
 
 	@Test
+	void aSettledSendHoldsNoPayloadAndLinksToNoOtherMessage() {
+		add(10);
+		add(10);
+		add(10);
+		OutboundMessage written = this.buffer.take();
+		OutboundMessage inFlight = this.buffer.take();
+		this.buffer.written(14);
+		completeWritten();
+		assertThat(written.payload()).as("completed").isNull();
+		assertThat(inFlight.payload()).as("still to be written").hasSize(10);
+		this.buffer.close(() -> new PipeClosedException("closed"));
+		assertThat(inFlight.payload()).as("failed").isNull();
+		assertThat(inFlight.next()).as("a failed message that a later one follows").isSameAs(inFlight);
+	}
+
+	@Test
 	void onlyADetachedFutureThatSomeoneWaitsForIsAwaited() {
 		CompletableFuture<SendResult> first = add(10);
 		add(10);
