@@ -183,8 +183,7 @@ final class OutboundBuffer {
 	 * @return {@code true} if one does
 	 */
 	boolean hasQueued() {
-		OutboundMessage next = this.lastTaken.next();
-		return next != null;
+		return this.lastTaken.next() != null;
 	}
 
 	/**
