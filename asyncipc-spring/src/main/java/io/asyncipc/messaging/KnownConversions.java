@@ -29,9 +29,13 @@ import org.springframework.util.MimeType;
  * comes before the one that takes the payload. Anything else (another converter, another
  * setting, another payload type) is left to the converter, and this returns {@code null}. The
  * settings are read again for each payload, since a converter's setters may be called at any
- * time.
+ * time; which of a converter's converters takes each type, and the content type it sets,
+ * cannot change, and are kept for the converter asked about last.
  */
 final class KnownConversions {
+
+	/** The candidates of the converter asked about last: most applications have one. */
+	private static volatile Candidates lastCandidates;
 
 	private KnownConversions() {
 	}
@@ -102,22 +106,49 @@ final class KnownConversions {
 	 * the converter that would take the type is not a known one with its defaults.
 	 */
 	private static MimeType contentType(Class<?> type, MessageConverter converter) {
-		if (converter.getClass() != CompositeMessageConverter.class) {
-			return (takes(converter) == type) ? defaultContentType((AbstractMessageConverter) converter) : null;
+		Candidates candidates = candidates(converter);
+		boolean text = (type == String.class);
+		AbstractMessageConverter candidate = text ? candidates.forText() : candidates.forBytes();
+		if (candidate == null || candidate.isStrictContentTypeMatch()
+				|| candidate.getSerializedPayloadClass() != byte[].class
+				|| !resolvesNothing(candidate.getContentTypeResolver())) {
+			return null;
 		}
-		List<MessageConverter> converters = ((CompositeMessageConverter) converter).getConverters();
-		for (int i = 0; i < converters.size(); i++) {
-			MessageConverter candidate = converters.get(i);
+		return text ? candidates.textType() : candidates.bytesType();
+	}
+
+	/**
+	 * Returns the known converters that take a {@code String} and a {@code byte[]}: those of
+	 * the converter asked about last, or worked out anew for another one.
+	 */
+	private static Candidates candidates(MessageConverter converter) {
+		Candidates last = lastCandidates;
+		if (last != null && last.converter() == converter) {
+			return last;
+		}
+		AbstractMessageConverter forText = null;
+		AbstractMessageConverter forBytes = null;
+		List<MessageConverter> converters = (converter.getClass() == CompositeMessageConverter.class)
+				? ((CompositeMessageConverter) converter).getConverters() : List.of(converter);
+		for (MessageConverter candidate : converters) {
 			Class<?> taken = takes(candidate);
 			if (taken == null) {
 				// A converter of its own comes first: it may take the payload.
-				return null;
+				break;
 			}
-			if (taken == type) {
-				return defaultContentType((AbstractMessageConverter) candidate);
+			if (taken == String.class && forText == null) {
+				forText = (AbstractMessageConverter) candidate;
+			}
+			else if (taken == byte[].class && forBytes == null) {
+				forBytes = (AbstractMessageConverter) candidate;
 			}
 		}
-		return null;
+		MimeType textType = firstSupported(forText);
+		MimeType bytesType = firstSupported(forBytes);
+		Candidates worked = new Candidates(converter, (textType != null) ? forText : null, textType,
+				(bytesType != null) ? forBytes : null, bytesType);
+		lastCandidates = worked;
+		return worked;
 	}
 
 	/**
@@ -133,19 +164,15 @@ final class KnownConversions {
 	}
 
 	/**
-	 * Returns the content type a converter of its defaults sets: the first of its supported
-	 * types, which for a {@link StringMessageConverter} carries its default charset.
+	 * Returns the content type a known converter sets: the first of its supported types, which
+	 * for a {@link StringMessageConverter} must carry its default charset; {@code null} if it
+	 * has none, or no converter is given.
 	 */
-	private static MimeType defaultContentType(AbstractMessageConverter converter) {
-		if (converter.isStrictContentTypeMatch() || converter.getSerializedPayloadClass() != byte[].class
-				|| !resolvesNothing(converter.getContentTypeResolver())) {
+	private static MimeType firstSupported(AbstractMessageConverter converter) {
+		if (converter == null || converter.getSupportedMimeTypes().isEmpty()) {
 			return null;
 		}
-		List<MimeType> supported = converter.getSupportedMimeTypes();
-		if (supported.isEmpty()) {
-			return null;
-		}
-		MimeType contentType = supported.get(0);
+		MimeType contentType = converter.getSupportedMimeTypes().get(0);
 		return (converter instanceof StringMessageConverter && contentType.getCharset() == null) ? null : contentType;
 	}
 
@@ -155,6 +182,17 @@ final class KnownConversions {
 	private static boolean resolvesNothing(ContentTypeResolver resolver) {
 		return resolver == null || (resolver.getClass() == DefaultContentTypeResolver.class
 				&& ((DefaultContentTypeResolver) resolver).getDefaultMimeType() == null);
+	}
+
+	/**
+	 * The known converters of one converter that take a {@code String} and a {@code byte[]},
+	 * each with the content type it sets, or {@code null} where none does. Which they are cannot
+	 * change: a {@code CompositeMessageConverter}'s list is fixed when it is made, and so are
+	 * the supported types of Spring's own two converters, of exactly those classes. Their
+	 * settings can change, and are read for each payload.
+	 */
+	private record Candidates(MessageConverter converter, AbstractMessageConverter forText, MimeType textType,
+			AbstractMessageConverter forBytes, MimeType bytesType) {
 	}
 
 }

@@ -96,6 +96,35 @@ class KnownConversionsTests {
 	}
 
 	@Test
+	void aSettingChangedAfterTheFirstPayloadCountsFromTheNext() {
+		StringMessageConverter converter = new StringMessageConverter();
+		assertThat(KnownConversions.builder(TEXT, converter)).isNotNull();
+		converter.setStrictContentTypeMatch(true);
+		assertThat(KnownConversions.builder(TEXT, converter)).isNull();
+		assertThat(KnownConversions.text(bytes(TEXT), headers(null), converter)).isNull();
+		converter.setStrictContentTypeMatch(false);
+		assertThat(KnownConversions.builder(TEXT, converter)).isNotNull();
+	}
+
+	@Test
+	void convertersAskedAboutInTurnAreEachAnsweredForThemselves() {
+		MessageConverter known = defaults();
+		MessageConverter own = new CompositeMessageConverter(
+				List.of(new JacksonJsonMessageConverter(), new StringMessageConverter()));
+		MessageConverter latin = new StringMessageConverter(StandardCharsets.ISO_8859_1);
+		for (int round = 0; round < 2; round++) {
+			assertThat(KnownConversions.builder(TEXT, known).build().getContentType())
+				.isEqualTo("text/plain;charset=UTF-8");
+			assertThat(KnownConversions.builder(new byte[] { 1 }, known).build().getContentType())
+				.isEqualTo("application/octet-stream");
+			assertThat(KnownConversions.builder(TEXT, own)).isNull();
+			assertThat(KnownConversions.builder("café", latin).build().getContentType())
+				.isEqualTo("text/plain;charset=ISO-8859-1");
+			assertThat(KnownConversions.builder(new byte[] { 1 }, latin)).isNull();
+		}
+	}
+
+	@Test
 	void otherPayloadsAreLeftToTheConverter() {
 		assertThat(KnownConversions.builder(42, defaults())).isNull();
 		assertThat(KnownConversions.builder(null, defaults())).isNull();
