@@ -34,6 +34,19 @@ public interface PipeHandler {
 	void onMessage(PipeConnection connection, byte[] message);
 
 	/**
+	 * One whole message arrived, read at the given time: the time of the read that completed
+	 * it, before it waited for its turn on the dispatch executor, if any. Calls
+	 * {@link #onMessage(PipeConnection, byte[])} unless overridden; the transport calls this
+	 * one.
+	 * @param connection the connection it came on
+	 * @param message the message bytes, owned by the handler from now on
+	 * @param receivedAt when it was read, in milliseconds since the epoch
+	 */
+	default void onMessage(PipeConnection connection, byte[] message, long receivedAt) {
+		onMessage(connection, message);
+	}
+
+	/**
 	 * Offers a message to the handler on the thread that read it, before it is dispatched:
 	 * a handler that can finish with it at once takes it here, and it then never reaches
 	 * {@link #onMessage}. That spares the hand-off to the dispatch executor where a message

@@ -14,9 +14,11 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -285,6 +287,46 @@ public abstract class TransportContractTests extends EndpointsFixture {
 			}
 		}
 		finally {
+			stopEndpoints();
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aMessageCarriesTheTimeItWasReadNotTheTimeItsHandlerRan() throws Exception {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			// The dispatch executor's one thread is held: the message is read, then waits for it.
+			executor.execute(() -> RecordingHandler.awaitQuietly(release));
+			PipeStatistics statistics = new PipeStatistics();
+			BlockingQueue<Long> receivedAt = new LinkedBlockingQueue<>();
+			RecordingHandler serverHandler = new RecordingHandler() {
+
+				@Override
+				public void onMessage(PipeConnection connection, byte[] message, long received) {
+					super.onMessage(connection, message, received);
+					receivedAt.add(received);
+				}
+
+			};
+			server(PipeOptions.builder().dispatchExecutor(executor).statistics(statistics).build(), serverHandler);
+			RecordingHandler clientHandler = new RecordingHandler();
+			client(clientHandler);
+			PipeConnection connection = awaitConnection(clientHandler);
+			long beforeSend = System.currentTimeMillis();
+			connection.send("stamped".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+			await().atMost(10, TimeUnit.SECONDS).until(() -> statistics.messagesReceived() == 1);
+			long read = System.currentTimeMillis();
+			// The handler runs in a later millisecond than the read.
+			await().atMost(10, TimeUnit.SECONDS).until(() -> System.currentTimeMillis() > read + 1);
+			release.countDown();
+			Long received = receivedAt.poll(10, TimeUnit.SECONDS);
+			assertThat(received).isNotNull().isBetween(beforeSend, read);
+			assertThat(serverHandler.messageCount()).isOne();
+		}
+		finally {
+			release.countDown();
 			stopEndpoints();
 			executor.shutdownNow();
 		}

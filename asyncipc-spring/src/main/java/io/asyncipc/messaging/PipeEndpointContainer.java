@@ -559,6 +559,11 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 
 	@Override
 	public void onMessage(PipeConnection connection, byte[] bytes) {
+		onMessage(connection, bytes, System.currentTimeMillis());
+	}
+
+	@Override
+	public void onMessage(PipeConnection connection, byte[] bytes, long receivedAt) {
 		Envelope envelope;
 		try {
 			envelope = this.formats.inbound(connection, bytes);
@@ -584,7 +589,7 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 			}
 			return;
 		}
-		this.registry.dispatch(this.id, toMessage(connection, envelope), exposed(connection),
+		this.registry.dispatch(this.id, toMessage(connection, envelope, receivedAt), exposed(connection),
 				this.listenerObservations, this.metricsRecorder);
 	}
 
@@ -695,9 +700,13 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 	 * {@link ReceivedMessageHeaders}, which keep most of them in fields rather than a map.
 	 */
 	Message<byte[]> toMessage(PipeConnection connection, Envelope envelope) {
+		return toMessage(connection, envelope, System.currentTimeMillis());
+	}
+
+	private Message<byte[]> toMessage(PipeConnection connection, Envelope envelope, long receivedAt) {
 		Object contentType = (envelope.getContentType() != null) ? contentType(envelope.getContentType()) : null;
 		return new GenericMessage<>(envelope.getPayload(),
-				new ReceivedMessageHeaders(envelope, contentType, connection, this.name, System.currentTimeMillis()));
+				new ReceivedMessageHeaders(envelope, contentType, connection, this.name, receivedAt));
 	}
 
 	/**

@@ -57,10 +57,10 @@ public final class PipeHeaders {
 	public static final String PIPE_NAME = PREFIX + "pipeName";
 
 	/**
-	 * When the message was handed to the listeners, in milliseconds since the epoch
-	 * ({@code Long}), by this process's clock: after it was read whole and, with
-	 * {@code asyncipc.listener.dispatch=executor}, after it waited for its turn on the
-	 * listener executor. Always present.
+	 * When the message was received, in milliseconds since the epoch ({@code Long}), by this
+	 * process's clock: the time of the read that completed it, before it waited for its turn
+	 * on the listener executor ({@code asyncipc.listener.dispatch=executor}), so that a listener
+	 * can tell how long it waited. Always present.
 	 */
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
 

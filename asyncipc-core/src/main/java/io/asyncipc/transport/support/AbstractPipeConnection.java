@@ -113,6 +113,12 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	/** Messages read so far; I/O thread only. */
 	private long messagesRead;
 
+	/**
+	 * When the bytes being delivered were read, in milliseconds since the epoch: set by
+	 * {@link #bytesRead()}, on the thread that reads.
+	 */
+	private long readAt;
+
 	/** When the message still arriving started, or 0 between messages; I/O thread only. */
 	private long frameStarted;
 
@@ -357,6 +363,16 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	}
 
 	/**
+	 * Notes that bytes were just read: the messages that they complete, delivered next, were
+	 * received now ({@link PipeHandler#onMessage(PipeConnection, byte[], long)}). One clock read
+	 * for all the messages of one read. Call on the thread that reads, after each read that
+	 * returned bytes and before delivering them.
+	 */
+	protected final void bytesRead() {
+		this.readAt = System.currentTimeMillis();
+	}
+
+	/**
 	 * Hands one whole received message to the handler, in order. With an executor, messages
 	 * waiting for the handler count against {@link PipeOptions#maxQueuedBytes()} and the
 	 * {@link InboundMemoryBudget}: above either the connection stops reading, so the peer's sends
@@ -368,8 +384,9 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	protected final void deliver(byte[] message) {
 		this.messagesRead++;
 		this.traffic.received(message.length);
+		long received = this.readAt;
 		if (this.inline) {
-			dispatch(() -> this.handler.onMessage(this, message), "message");
+			dispatch(() -> this.handler.onMessage(this, message, received), "message");
 			return;
 		}
 		if (takenOnIoThread(message)) {
@@ -386,7 +403,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		}
 		dispatch(() -> {
 			try {
-				this.handler.onMessage(this, message);
+				this.handler.onMessage(this, message, received);
 			}
 			finally {
 				handled(cost);

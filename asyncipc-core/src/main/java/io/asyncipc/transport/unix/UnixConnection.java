@@ -405,6 +405,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				if (count == 0) {
 					return;
 				}
+				bytesRead();
 				buffer.flip();
 				boolean full = buffer.limit() == buffer.capacity();
 				decode(buffer);
@@ -744,6 +745,7 @@ final class UnixConnection extends AbstractPipeConnection implements IoHandler {
 				if (count == 0) {
 					continue;
 				}
+				bytesRead();
 				buffer.flip();
 				decodeUntil(buffer, this.callerStops);
 				if (leftToIoThread()) {

@@ -248,6 +248,7 @@ final class WindowsConnection extends AbstractPipeConnection {
 		}
 		else {
 			if (message != null) {
+				bytesRead();
 				deliver(message);
 			}
 			readProgress(this.assembler.heldBytes());
