@@ -2,6 +2,7 @@ package io.asyncipc.messaging;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,9 +55,10 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 
 	private final String pipeName;
 
-	private final Long received;
+	private final long received;
 
-	private final Long peerPid;
+	/** Not serialized ({@code OptionalLong} is not): a serialized instance is filled, and its map answers. */
+	private final transient OptionalLong peerPid;
 
 	private volatile boolean filled;
 
@@ -82,7 +84,7 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 		this.peerUser = connection.peer().user();
 		this.pipeName = pipeName;
 		this.received = received;
-		this.peerPid = connection.peer().pid().isPresent() ? connection.peer().pid().getAsLong() : null;
+		this.peerPid = connection.peer().pid();
 		if (!this.sent.isEmpty()) {
 			// Fields answer only what no user header can shadow: with user headers, the map answers all.
 			fill();
@@ -115,10 +117,11 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 		putIfPresent(headers, PipeHeaders.CONNECTION_ID, this.connectionId);
 		putIfPresent(headers, PipeHeaders.PEER_USER, this.peerUser);
 		putIfPresent(headers, PipeHeaders.PIPE_NAME, this.pipeName);
-		putIfPresent(headers, PipeHeaders.RECEIVED_TIMESTAMP, this.received);
-		putIfPresent(headers, PipeHeaders.PEER_PID, this.peerPid);
+		Long timestamp = this.received;
+		headers.put(PipeHeaders.RECEIVED_TIMESTAMP, timestamp);
+		putIfPresent(headers, PipeHeaders.PEER_PID, peerPid());
 		headers.put(ID, newId());
-		headers.put(TIMESTAMP, this.received);
+		headers.put(TIMESTAMP, timestamp);
 		this.filled = true;
 	}
 
@@ -162,16 +165,18 @@ final class ReceivedMessageHeaders extends MessageHeaders {
 		if (PipeHeaders.PIPE_NAME.equals(key)) {
 			return this.pipeName;
 		}
-		if (PipeHeaders.RECEIVED_TIMESTAMP.equals(key)) {
+		if (PipeHeaders.RECEIVED_TIMESTAMP.equals(key) || TIMESTAMP.equals(key)) {
 			return this.received;
 		}
 		if (PipeHeaders.PEER_PID.equals(key)) {
-			return this.peerPid;
-		}
-		if (TIMESTAMP.equals(key)) {
-			return this.received;
+			return peerPid();
 		}
 		return ID.equals(key) ? UNKNOWN : null;
+	}
+
+	/** The peer's pid, boxed only when asked for: most listeners never ask. */
+	private Long peerPid() {
+		return this.peerPid.isPresent() ? this.peerPid.getAsLong() : null;
 	}
 
 	private Map<String, Object> filled() {
