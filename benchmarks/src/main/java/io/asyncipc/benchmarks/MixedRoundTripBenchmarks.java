@@ -1,0 +1,111 @@
+package io.asyncipc.benchmarks;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.asyncipc.transport.unix.UnixSocketAddresses;
+import io.asyncipc.transport.unix.UnixSocketTransport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Which side of the transport's round trip costs more than raw: an AsyncIPC client (parked,
+ * reading its own reply) against the raw blocking echo peer, and a raw blocking client against
+ * the AsyncIPC echo peer, each beside the raw pair and the AsyncIPC pair of the same run.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class MixedRoundTripBenchmarks {
+
+	@Benchmark
+	public byte[] asyncIpcClientRawServer(AsyncIpcToRaw pair) throws Exception {
+		return pair.client.exchange(pair.message);
+	}
+
+	@Benchmark
+	public ByteBuffer rawClientAsyncIpcServer(RawToAsyncIpc pair) throws IOException {
+		return pair.roundTrip();
+	}
+
+	@State(Scope.Benchmark)
+	public static class AsyncIpcToRaw {
+
+		final byte[] message = new byte[64];
+
+		ForkedPeer peer;
+
+		ReplyClient client;
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
+			this.peer = new ForkedPeer("raw-echo", UnixSocketAddresses.resolve(name).toString());
+			this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws Exception {
+			this.client.close();
+			this.peer.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class RawToAsyncIpc {
+
+		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + 64);
+
+		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + 64);
+
+		ForkedPeer peer;
+
+		SocketChannel channel;
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
+			this.peer = new ForkedPeer("asyncipc-echo", name);
+			Path path = UnixSocketAddresses.resolve(name);
+			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+			this.channel.connect(UnixDomainSocketAddress.of(path));
+		}
+
+		ByteBuffer roundTrip() throws IOException {
+			this.frame.clear();
+			this.frame.putInt(64).position(4 + 64).flip();
+			while (this.frame.hasRemaining()) {
+				this.channel.write(this.frame);
+			}
+			this.reply.clear().limit(4 + 64);
+			while (this.reply.hasRemaining()) {
+				if (this.channel.read(this.reply) < 0) {
+					throw new IOException("peer closed");
+				}
+			}
+			return this.reply;
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws Exception {
+			this.channel.close();
+			this.peer.close();
+		}
+
+	}
+
+}
