@@ -30,7 +30,7 @@ import org.springframework.util.MimeType;
  * setting, another payload type) is left to the converter, and this returns {@code null}. The
  * settings are read again for each payload, since a converter's setters may be called at any
  * time; which of a converter's converters takes each type, and the content type it sets,
- * cannot change, and are kept for the converter asked about last.
+ * are kept for the converter asked about last, as long as a composite's list stays as it was.
  */
 final class KnownConversions {
 
@@ -123,14 +123,15 @@ final class KnownConversions {
 	 */
 	private static Candidates candidates(MessageConverter converter) {
 		Candidates last = lastCandidates;
-		if (last != null && last.converter() == converter) {
+		if (last != null && last.isFor(converter)) {
 			return last;
 		}
 		AbstractMessageConverter forText = null;
 		AbstractMessageConverter forBytes = null;
 		List<MessageConverter> converters = (converter.getClass() == CompositeMessageConverter.class)
 				? ((CompositeMessageConverter) converter).getConverters() : List.of(converter);
-		for (MessageConverter candidate : converters) {
+		MessageConverter[] members = converters.toArray(new MessageConverter[0]);
+		for (MessageConverter candidate : members) {
 			Class<?> taken = takes(candidate);
 			if (taken == null) {
 				// A converter of its own comes first: it may take the payload.
@@ -145,7 +146,7 @@ final class KnownConversions {
 		}
 		MimeType textType = firstSupported(forText);
 		MimeType bytesType = firstSupported(forBytes);
-		Candidates worked = new Candidates(converter, (textType != null) ? forText : null, textType,
+		Candidates worked = new Candidates(converter, members, (textType != null) ? forText : null, textType,
 				(bytesType != null) ? forBytes : null, bytesType);
 		lastCandidates = worked;
 		return worked;
@@ -186,13 +187,76 @@ final class KnownConversions {
 
 	/**
 	 * The known converters of one converter that take a {@code String} and a {@code byte[]},
-	 * each with the content type it sets, or {@code null} where none does. Which they are cannot
-	 * change: a {@code CompositeMessageConverter}'s list is fixed when it is made, and so are
-	 * the supported types of Spring's own two converters, of exactly those classes. Their
-	 * settings can change, and are read for each payload.
+	 * each with the content type it sets, or {@code null} where none does, worked out from the
+	 * converter's members as they were then: the converter itself, or a
+	 * {@code CompositeMessageConverter}'s list, which can change (its {@code getConverters()}
+	 * is the list itself) and is compared with them before each use. The supported types of
+	 * Spring's own two converters, of exactly those classes, cannot change; their settings can,
+	 * and are read for each payload.
 	 */
-	private record Candidates(MessageConverter converter, AbstractMessageConverter forText, MimeType textType,
-			AbstractMessageConverter forBytes, MimeType bytesType) {
+	private static final class Candidates {
+
+		private final MessageConverter converter;
+
+		private final MessageConverter[] members;
+
+		private final AbstractMessageConverter forText;
+
+		private final MimeType textType;
+
+		private final AbstractMessageConverter forBytes;
+
+		private final MimeType bytesType;
+
+		Candidates(MessageConverter converter, MessageConverter[] members, AbstractMessageConverter forText,
+				MimeType textType, AbstractMessageConverter forBytes, MimeType bytesType) {
+			this.converter = converter;
+			this.members = members;
+			this.forText = forText;
+			this.textType = textType;
+			this.forBytes = forBytes;
+			this.bytesType = bytesType;
+		}
+
+		/**
+		 * Returns whether these are the candidates of the converter as it is now: the same one,
+		 * with the same members in the same order.
+		 */
+		boolean isFor(MessageConverter candidate) {
+			if (candidate != this.converter) {
+				return false;
+			}
+			if (candidate.getClass() != CompositeMessageConverter.class) {
+				return true;
+			}
+			List<MessageConverter> now = ((CompositeMessageConverter) candidate).getConverters();
+			if (now.size() != this.members.length) {
+				return false;
+			}
+			for (int i = 0; i < this.members.length; i++) {
+				if (now.get(i) != this.members[i]) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		AbstractMessageConverter forText() {
+			return this.forText;
+		}
+
+		MimeType textType() {
+			return this.textType;
+		}
+
+		AbstractMessageConverter forBytes() {
+			return this.forBytes;
+		}
+
+		MimeType bytesType() {
+			return this.bytesType;
+		}
+
 	}
 
 }

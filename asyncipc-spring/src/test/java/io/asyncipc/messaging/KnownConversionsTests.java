@@ -107,6 +107,17 @@ class KnownConversionsTests {
 	}
 
 	@Test
+	void aConverterPutInFrontInACompositesListAfterTheFirstPayloadTakesTheNext() {
+		CompositeMessageConverter converter = (CompositeMessageConverter) defaults();
+		assertThat(KnownConversions.builder(TEXT, converter)).isNotNull();
+		converter.getConverters().add(0, new JacksonJsonMessageConverter());
+		assertThat(KnownConversions.builder(TEXT, converter)).isNull();
+		assertThat(KnownConversions.text(bytes(TEXT), headers(null), converter)).isNull();
+		converter.getConverters().remove(0);
+		assertThat(KnownConversions.builder(TEXT, converter)).isNotNull();
+	}
+
+	@Test
 	void convertersAskedAboutInTurnAreEachAnsweredForThemselves() {
 		MessageConverter known = defaults();
 		MessageConverter own = new CompositeMessageConverter(
