@@ -202,9 +202,9 @@ public final class PipeTestClientBuilder {
 		}
 
 		@Override
-		public void onMessage(PipeConnection connection, byte[] bytes) {
+		public void onMessage(PipeConnection connection, byte[] bytes, long receivedAt) {
 			try {
-				super.onMessage(connection, bytes);
+				super.onMessage(connection, bytes, receivedAt);
 			}
 			finally {
 				this.firstMessage.countDown();

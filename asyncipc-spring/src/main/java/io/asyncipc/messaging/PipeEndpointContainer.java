@@ -557,8 +557,12 @@ public class PipeEndpointContainer implements SmartLifecycle, PipeHandler, Appli
 		return true;
 	}
 
+	/**
+	 * Handles a message as received now. Final: the transport calls
+	 * {@link #onMessage(PipeConnection, byte[], long)}, which is the one to override.
+	 */
 	@Override
-	public void onMessage(PipeConnection connection, byte[] bytes) {
+	public final void onMessage(PipeConnection connection, byte[] bytes) {
 		onMessage(connection, bytes, System.currentTimeMillis());
 	}
 

@@ -60,7 +60,8 @@ public final class PipeHeaders {
 	 * When the message was received, in milliseconds since the epoch ({@code Long}), by this
 	 * process's clock: the time of the read that completed it, before it waited for its turn
 	 * on the listener executor ({@code asyncipc.listener.dispatch=executor}), so that a listener
-	 * can tell how long it waited. Always present.
+	 * can tell how long it waited. On a reply that {@link PipeTemplate} returns as a message,
+	 * when the caller took it. Always present.
 	 */
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
 

@@ -36,7 +36,7 @@ import org.springframework.util.IdGenerator;
  */
 final class ReceivedMessageHeaders extends MessageHeaders {
 
-	private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 2L;
 
 	/** What {@link #fixed} returns for the one key that the fields do not answer, the id. */
 	private static final Object UNKNOWN = new Object();

@@ -1,6 +1,7 @@
 package io.asyncipc.transport.unix;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -193,6 +195,44 @@ class UnixReadWhileWaitingIntegrationTests extends UnixEndpoints {
 		assertThat(disconnect).isNotNull();
 		assertThat(disconnect.reason()).isEqualTo(DisconnectReason.PEER_CLOSED);
 		assertThat(reply).isNotDone();
+	}
+
+	@Test
+	void messagesThatAWaitingCallerReadsCarryTheTimeOfTheirRead() throws Exception {
+		// Each request gets a push, then its echo: the caller that waits for the echo reads both, mostly.
+		server(new RecordingHandler().onEachMessage((connection, message) -> {
+			connection.send(("push " + message[0]).getBytes(StandardCharsets.UTF_8));
+			connection.send(message);
+		}));
+		Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+		Replies client = new Replies() {
+			@Override
+			public void onMessage(PipeConnection connection, byte[] message, long received) {
+				super.onMessage(connection, message, received);
+				receivedAt.put(new String(message, StandardCharsets.UTF_8), received);
+			}
+		};
+		PipeConnection connection = connect(client);
+		CountDownLatch release = new CountDownLatch(1);
+		// The pushes wait for the dispatch thread until every exchange is done.
+		this.dispatch.execute(() -> RecordingHandler.awaitQuietly(release));
+		int count = 20;
+		long[] before = new long[count];
+		long[] after = new long[count];
+		for (int i = 0; i < count; i++) {
+			long last = (i > 0) ? after[i - 1] : 0;
+			// Each exchange in a millisecond of its own: a time left from an earlier read is too early.
+			await().atMost(5, TimeUnit.SECONDS).until(() -> System.currentTimeMillis() > last);
+			before[i] = System.currentTimeMillis();
+			assertThat(exchange(client, connection, new byte[] { (byte) i })).isDone();
+			after[i] = System.currentTimeMillis();
+		}
+		release.countDown();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> receivedAt.size() == count);
+		for (int i = 0; i < count; i++) {
+			assertThat(receivedAt.get("push " + i)).as("push %d", i).isBetween(before[i], after[i]);
+		}
+		assertThat(client.takenOn).contains(Thread.currentThread().getName());
 	}
 
 	@Test
