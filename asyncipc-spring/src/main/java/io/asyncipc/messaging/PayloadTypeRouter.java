@@ -60,6 +60,9 @@ public final class PayloadTypeRouter {
 
 	private final ClassLoader classLoader;
 
+	/** The type id of the last message routed by type id, and its route ({@code null}: none). */
+	private volatile TypeIdRoute lastTypeId;
+
 	private PayloadTypeRouter(List<Route> routes, MessageConverter converter, ClassLoader classLoader) {
 		this.routes = routes;
 		this.anyPayload = routes.stream().filter(Route::isDefault).findFirst().orElse(null);
@@ -172,7 +175,22 @@ public final class PayloadTypeRouter {
 		return (chosen != null) ? chosen.method() : null;
 	}
 
+	/**
+	 * Returns the route of a type id: that of the type id before if it is the very same string,
+	 * as the envelope's codec hands out one instance while a field's value repeats, else worked
+	 * out (by name, or by loading the class) and kept for the next message.
+	 */
 	private Route byTypeId(String typeId) {
+		TypeIdRoute last = this.lastTypeId;
+		if (last != null && last.typeId() == typeId) {
+			return last.route();
+		}
+		Route route = findByTypeId(typeId);
+		this.lastTypeId = new TypeIdRoute(typeId, route);
+		return route;
+	}
+
+	private Route findByTypeId(String typeId) {
 		for (Route route : this.routes) {
 			if (route.payloadType() != null && route.payloadType().getName().equals(typeId)) {
 				return route;
@@ -271,6 +289,12 @@ public final class PayloadTypeRouter {
 			return this.method.getMethod().getName();
 		}
 
+	}
+
+	/**
+	 * A type id and the route it found, or {@code null} if none.
+	 */
+	private record TypeIdRoute(String typeId, Route route) {
 	}
 
 }

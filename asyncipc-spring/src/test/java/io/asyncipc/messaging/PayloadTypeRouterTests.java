@@ -40,6 +40,25 @@ class PayloadTypeRouterTests {
 	}
 
 	@Test
+	void typeIdsThatRepeatOrAlternateAreEachRoutedAsTheFirstTime() {
+		PayloadTypeRouter router = classRouter("order", "event", "text", "anything");
+		// The very same strings, as a codec hands them out while a field repeats, and equal copies.
+		String order = Order.class.getName();
+		String placed = PlacedEvent.class.getName();
+		String unknown = "com.example.NoSuchClass";
+		for (int round = 0; round < 2; round++) {
+			assertThat(selected(router, "{}", order)).isEqualTo("order");
+			assertThat(selected(router, "{}", order)).isEqualTo("order");
+			assertThat(selected(router, "{}", placed)).isEqualTo("event");
+			assertThat(selected(router, "{}", placed)).isEqualTo("event");
+			assertThat(selected(router, "{}", new String(placed))).isEqualTo("event");
+			assertThat(selected(router, "{}", unknown)).isEqualTo("anything");
+			assertThat(selected(router, "{}", unknown)).isEqualTo("anything");
+			assertThat(selected(router, "{}", new String(order))).isEqualTo("order");
+		}
+	}
+
+	@Test
 	void anUnknownTypeIdGoesToTheDefault() {
 		PayloadTypeRouter router = classRouter("order", "text", "anything");
 		assertThat(selected(router, "{}", "com.example.NoSuchClass")).isEqualTo("anything");
