@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Which side of the transport's round trip costs more than raw: an AsyncIPC client (parked,
  * reading its own reply) against the raw blocking echo peer, and a raw blocking client against
- * the AsyncIPC echo peer, each beside the raw pair and the AsyncIPC pair of the same run.
+ * the AsyncIPC echo peer and against the NIO floor's (a bare selector thread), each beside the
+ * raw pair and the AsyncIPC pair of the same run ({@code UnixSocketBenchmarks}).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,6 +42,14 @@ public class MixedRoundTripBenchmarks {
 		return pair.roundTrip();
 	}
 
+	@Benchmark
+	public ByteBuffer rawClientNioFloorServer(RawToNioFloor pair) throws IOException {
+		return pair.roundTrip();
+	}
+
+	/**
+	 * An AsyncIPC client, parked while it reads its reply, and the raw blocking echo peer.
+	 */
 	@State(Scope.Benchmark)
 	public static class AsyncIpcToRaw {
 
@@ -65,22 +74,50 @@ public class MixedRoundTripBenchmarks {
 
 	}
 
+	/**
+	 * A raw blocking client and the AsyncIPC echo peer.
+	 */
 	@State(Scope.Benchmark)
-	public static class RawToAsyncIpc {
+	public static class RawToAsyncIpc extends RawClient {
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
+			connect(new ForkedPeer("asyncipc-echo", name), UnixSocketAddresses.resolve(name));
+		}
+
+	}
+
+	/**
+	 * A raw blocking client and the NIO floor's echo peer: a selector thread and nothing else,
+	 * the least a server built on {@code epoll} does.
+	 */
+	@State(Scope.Benchmark)
+	public static class RawToNioFloor extends RawClient {
+
+		@Setup(Level.Trial)
+		public void setUp() throws Exception {
+			Path path = UnixSocketAddresses.resolve("bench-mixed-" + UUID.randomUUID().toString().substring(0, 8));
+			connect(new ForkedPeer("nio-echo", path.toString()), path);
+		}
+
+	}
+
+	/**
+	 * A blocking JDK socket that sends 64-byte frames and reads their echo.
+	 */
+	abstract static class RawClient {
 
 		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + 64);
 
 		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + 64);
 
-		ForkedPeer peer;
+		private ForkedPeer peer;
 
-		SocketChannel channel;
+		private SocketChannel channel;
 
-		@Setup(Level.Trial)
-		public void setUp() throws Exception {
-			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
-			this.peer = new ForkedPeer("asyncipc-echo", name);
-			Path path = UnixSocketAddresses.resolve(name);
+		void connect(ForkedPeer peer, Path path) throws IOException {
+			this.peer = peer;
 			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 			this.channel.connect(UnixDomainSocketAddress.of(path));
 		}
