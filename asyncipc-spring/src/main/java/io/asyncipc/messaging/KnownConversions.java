@@ -1,5 +1,6 @@
 package io.asyncipc.messaging;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 
 import io.asyncipc.messaging.envelope.Envelope;
@@ -34,8 +35,11 @@ import org.springframework.util.MimeType;
  */
 final class KnownConversions {
 
-	/** The candidates of the converter asked about last: most applications have one. */
-	private static volatile Candidates lastCandidates;
+	/**
+	 * The candidates of the converter asked about last (most applications have one), held
+	 * weakly: a converter of a closed application context is not kept alive by this class.
+	 */
+	private static volatile WeakReference<Candidates> lastCandidates = new WeakReference<>(null);
 
 	private KnownConversions() {
 	}
@@ -122,7 +126,7 @@ final class KnownConversions {
 	 * the converter asked about last, or worked out anew for another one.
 	 */
 	private static Candidates candidates(MessageConverter converter) {
-		Candidates last = lastCandidates;
+		Candidates last = lastCandidates.get();
 		if (last != null && last.isFor(converter)) {
 			return last;
 		}
@@ -148,7 +152,7 @@ final class KnownConversions {
 		MimeType bytesType = firstSupported(forBytes);
 		Candidates worked = new Candidates(converter, members, (textType != null) ? forText : null, textType,
 				(bytesType != null) ? forBytes : null, bytesType);
-		lastCandidates = worked;
+		lastCandidates = new WeakReference<>(worked);
 		return worked;
 	}
 
