@@ -1,10 +1,7 @@
 package io.asyncipc.benchmarks;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -63,13 +60,23 @@ public class MixedRoundTripBenchmarks {
 		public void setUp() throws Exception {
 			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
 			this.peer = new ForkedPeer("raw-echo", UnixSocketAddresses.resolve(name).toString());
-			this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
+			try {
+				this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
+			}
+			catch (Exception ex) {
+				this.peer.close();
+				throw ex;
+			}
 		}
 
 		@TearDown(Level.Trial)
 		public void close() throws Exception {
-			this.client.close();
-			this.peer.close();
+			try {
+				this.client.close();
+			}
+			finally {
+				this.peer.close();
+			}
 		}
 
 	}
@@ -106,41 +113,15 @@ public class MixedRoundTripBenchmarks {
 	/**
 	 * A blocking JDK socket that sends 64-byte frames and reads their echo.
 	 */
-	abstract static class RawClient {
+	abstract static class RawClient extends UnixSocketBenchmarks.RawPeer {
 
 		private final ByteBuffer frame = ByteBuffer.allocateDirect(4 + 64);
 
 		private final ByteBuffer reply = ByteBuffer.allocateDirect(4 + 64);
 
-		private ForkedPeer peer;
-
-		private SocketChannel channel;
-
-		void connect(ForkedPeer peer, Path path) throws IOException {
-			this.peer = peer;
-			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-			this.channel.connect(UnixDomainSocketAddress.of(path));
-		}
-
 		ByteBuffer roundTrip() throws IOException {
-			this.frame.clear();
-			this.frame.putInt(64).position(4 + 64).flip();
-			while (this.frame.hasRemaining()) {
-				this.channel.write(this.frame);
-			}
-			this.reply.clear().limit(4 + 64);
-			while (this.reply.hasRemaining()) {
-				if (this.channel.read(this.reply) < 0) {
-					throw new IOException("peer closed");
-				}
-			}
+			echo(this.frame, this.reply, 64);
 			return this.reply;
-		}
-
-		@TearDown(Level.Trial)
-		public void close() throws Exception {
-			this.channel.close();
-			this.peer.close();
 		}
 
 	}

@@ -169,9 +169,38 @@ public class UnixSocketBenchmarks {
 
 		void open(String mode) throws IOException {
 			Path path = UnixSocketAddresses.resolve("bench-raw-" + UUID.randomUUID().toString().substring(0, 8));
-			this.peer = new ForkedPeer(mode, path.toString());
-			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-			this.channel.connect(UnixDomainSocketAddress.of(path));
+			connect(new ForkedPeer(mode, path.toString()), path);
+		}
+
+		/**
+		 * Connects to a peer that listens on the path; the peer is closed if that fails.
+		 */
+		void connect(ForkedPeer forked, Path path) throws IOException {
+			this.peer = forked;
+			try {
+				this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+				this.channel.connect(UnixDomainSocketAddress.of(path));
+			}
+			catch (IOException | RuntimeException ex) {
+				try {
+					close();
+				}
+				catch (Exception closing) {
+					ex.addSuppressed(closing);
+				}
+				throw ex;
+			}
+		}
+
+		/**
+		 * Sends a frame of {@code size} bytes and reads its echo whole.
+		 */
+		void echo(ByteBuffer frame, ByteBuffer reply, int size) throws IOException {
+			frame.clear();
+			frame.putInt(size).position(4 + size).flip();
+			writeFully(frame);
+			reply.clear().limit(4 + size);
+			readFully(reply);
 		}
 
 		void readFully(ByteBuffer buffer) throws IOException {
@@ -190,8 +219,14 @@ public class UnixSocketBenchmarks {
 
 		@TearDown(Level.Trial)
 		public void close() throws Exception {
-			this.channel.close();
-			this.peer.close();
+			try {
+				if (this.channel != null) {
+					this.channel.close();
+				}
+			}
+			finally {
+				this.peer.close();
+			}
 		}
 
 	}
@@ -216,11 +251,7 @@ public class UnixSocketBenchmarks {
 		}
 
 		ByteBuffer roundTrip(int size) throws IOException {
-			this.frame.clear();
-			this.frame.putInt(size).position(4 + size).flip();
-			writeFully(this.frame);
-			this.reply.clear().limit(4 + size);
-			readFully(this.reply);
+			echo(this.frame, this.reply, size);
 			return this.reply;
 		}
 
