@@ -61,7 +61,7 @@ public final class PipeHeaders {
 	 * process's clock: the time of the read that completed it, before it waited for its turn
 	 * on the listener executor ({@code asyncipc.listener.dispatch=executor}), so that a listener
 	 * can tell how long it waited. On a reply that {@link PipeTemplate} returns as a message,
-	 * when the caller took it. Always present.
+	 * when the reply was turned into that message. Always present.
 	 */
 	public static final String RECEIVED_TIMESTAMP = PREFIX + "receivedTimestamp";
 

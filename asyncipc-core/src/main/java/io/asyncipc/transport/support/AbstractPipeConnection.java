@@ -115,7 +115,8 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 
 	/**
 	 * When the bytes being delivered were read, in milliseconds since the epoch: set by
-	 * {@link #bytesRead()}, on the thread that reads.
+	 * {@link #bytesRead()}, on the thread that reads, the I/O thread or a caller in
+	 * {@link #readWhileWaiting}; the hand-over of the reading between them orders it.
 	 */
 	private long readAt;
 
