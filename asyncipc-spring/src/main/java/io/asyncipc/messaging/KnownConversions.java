@@ -198,29 +198,9 @@ final class KnownConversions {
 	 * Spring's own two converters, of exactly those classes, cannot change; their settings can,
 	 * and are read for each payload.
 	 */
-	private static final class Candidates {
-
-		private final MessageConverter converter;
-
-		private final MessageConverter[] members;
-
-		private final AbstractMessageConverter forText;
-
-		private final MimeType textType;
-
-		private final AbstractMessageConverter forBytes;
-
-		private final MimeType bytesType;
-
-		Candidates(MessageConverter converter, MessageConverter[] members, AbstractMessageConverter forText,
-				MimeType textType, AbstractMessageConverter forBytes, MimeType bytesType) {
-			this.converter = converter;
-			this.members = members;
-			this.forText = forText;
-			this.textType = textType;
-			this.forBytes = forBytes;
-			this.bytesType = bytesType;
-		}
+	private record Candidates(MessageConverter converter, MessageConverter[] members,
+			AbstractMessageConverter forText, MimeType textType, AbstractMessageConverter forBytes,
+			MimeType bytesType) {
 
 		/**
 		 * Returns whether these are the candidates of the converter as it is now: the same one,
@@ -243,22 +223,6 @@ final class KnownConversions {
 				}
 			}
 			return true;
-		}
-
-		AbstractMessageConverter forText() {
-			return this.forText;
-		}
-
-		MimeType textType() {
-			return this.textType;
-		}
-
-		AbstractMessageConverter forBytes() {
-			return this.forBytes;
-		}
-
-		MimeType bytesType() {
-			return this.bytesType;
 		}
 
 	}
