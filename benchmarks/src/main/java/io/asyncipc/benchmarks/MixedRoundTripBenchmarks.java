@@ -3,12 +3,10 @@ package io.asyncipc.benchmarks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.asyncipc.transport.unix.UnixSocketAddresses;
-import io.asyncipc.transport.unix.UnixSocketTransport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,7 +15,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Which side of the transport's round trip costs more than raw: an AsyncIPC client (parked,
@@ -48,35 +45,14 @@ public class MixedRoundTripBenchmarks {
 	 * An AsyncIPC client, parked while it reads its reply, and the raw blocking echo peer.
 	 */
 	@State(Scope.Benchmark)
-	public static class AsyncIpcToRaw {
+	public static class AsyncIpcToRaw extends UnixSocketBenchmarks.AsyncIpcPeer {
 
 		final byte[] message = new byte[64];
-
-		ForkedPeer peer;
-
-		ReplyClient client;
 
 		@Setup(Level.Trial)
 		public void setUp() throws Exception {
 			String name = "bench-mixed-" + UUID.randomUUID().toString().substring(0, 8);
-			this.peer = new ForkedPeer("raw-echo", UnixSocketAddresses.resolve(name).toString());
-			try {
-				this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
-			}
-			catch (Exception ex) {
-				this.peer.close();
-				throw ex;
-			}
-		}
-
-		@TearDown(Level.Trial)
-		public void close() throws Exception {
-			try {
-				this.client.close();
-			}
-			finally {
-				this.peer.close();
-			}
+			connect(new ForkedPeer("raw-echo", UnixSocketAddresses.resolve(name).toString()), name);
 		}
 
 	}

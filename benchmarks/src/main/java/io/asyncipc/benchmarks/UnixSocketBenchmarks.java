@@ -99,14 +99,33 @@ public class UnixSocketBenchmarks {
 
 		void open(String mode) throws Exception {
 			String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-			this.peer = new ForkedPeer(mode, name);
-			this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
+			connect(new ForkedPeer(mode, name), name);
+		}
+
+		/**
+		 * Connects a client to a peer that serves the pipe name; the peer is closed if that fails.
+		 */
+		void connect(ForkedPeer forked, String name) throws Exception {
+			this.peer = forked;
+			try {
+				this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
+			}
+			catch (Exception ex) {
+				this.peer.close();
+				throw ex;
+			}
 		}
 
 		@TearDown(Level.Trial)
 		public void close() throws Exception {
-			this.client.close();
-			this.peer.close();
+			try {
+				if (this.client != null) {
+					this.client.close();
+				}
+			}
+			finally {
+				this.peer.close();
+			}
 		}
 
 	}
