@@ -402,14 +402,7 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 		else if (waiting > this.maxQueuedBytes) {
 			pause("{} bytes wait for the handler", waiting);
 		}
-		dispatch(() -> {
-			try {
-				this.handler.onMessage(this, message, received);
-			}
-			finally {
-				handled(cost);
-			}
-		}, "message");
+		this.dispatcher.execute(new Delivery(message, received, cost));
 	}
 
 	private boolean takenOnIoThread(byte[] message) {
@@ -830,6 +823,39 @@ public abstract class AbstractPipeConnection implements PipeConnection {
 	@Override
 	public String toString() {
 		return "connection " + this.id + " on pipe '" + pipeName() + "' with " + this.peer;
+	}
+
+	/**
+	 * One received message on its way to the handler on the dispatch executor: one object per
+	 * message, where a call wrapped in {@link #dispatch} took two.
+	 */
+	private final class Delivery implements Runnable {
+
+		private final byte[] message;
+
+		private final long received;
+
+		private final long cost;
+
+		Delivery(byte[] message, long received, long cost) {
+			this.message = message;
+			this.received = received;
+			this.cost = cost;
+		}
+
+		@Override
+		public void run() {
+			try {
+				AbstractPipeConnection.this.handler.onMessage(AbstractPipeConnection.this, this.message, this.received);
+			}
+			catch (Throwable ex) {
+				handlerFailed("message", "the connection stays open", ex);
+			}
+			finally {
+				handled(this.cost);
+			}
+		}
+
 	}
 
 }

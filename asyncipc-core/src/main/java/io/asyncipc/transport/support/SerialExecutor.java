@@ -80,7 +80,9 @@ public final class SerialExecutor implements Executor {
 	}
 
 	private void schedule() {
-		if (this.scheduled.compareAndSet(false, true)) {
+		// Read before the CAS: while a run drains, every submission finds it scheduled, and a
+		// failed CAS still takes the line exclusively, on the submitter's hot path.
+		if (!this.scheduled.get() && this.scheduled.compareAndSet(false, true)) {
 			try {
 				this.delegate.execute(this::drain);
 			}
