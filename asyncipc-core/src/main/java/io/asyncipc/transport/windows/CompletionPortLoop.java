@@ -33,8 +33,8 @@ final class CompletionPortLoop extends PipeIoLoop {
 	/** How many completions the next call asks for. I/O thread only. */
 	private final CompletionBatch batch = new CompletionBatch(BATCH);
 
-	CompletionPortLoop(String name, boolean daemon) {
-		super(name, daemon);
+	CompletionPortLoop(String name, boolean daemon, PipeKernel32 ioCalls) {
+		super(name, daemon, ioCalls);
 		this.port = K.CreateIoCompletionPort(WinBase.INVALID_HANDLE_VALUE, null, null, 1);
 		if (this.port == null) {
 			throw new PipeException("CreateIoCompletionPort failed with error " + Native.getLastError());
@@ -55,7 +55,7 @@ final class CompletionPortLoop extends PipeIoLoop {
 	int read(HANDLE pipe, PipeOperation operation, int length) {
 		operation.reset();
 		track(operation);
-		return started(operation, K.ReadFile(pipe, operation.buffer, length, null, operation.overlapped));
+		return started(operation, this.ioCalls.ReadFile(pipe, operation.buffer, length, null, operation.overlapped));
 	}
 
 	@Override
@@ -63,14 +63,14 @@ final class CompletionPortLoop extends PipeIoLoop {
 		operation.reset();
 		operation.event(null);
 		track(operation);
-		return started(operation, K.WriteFile(pipe, operation.buffer, length, null, operation.overlapped));
+		return started(operation, this.ioCalls.WriteFile(pipe, operation.buffer, length, null, operation.overlapped));
 	}
 
 	@Override
 	int connect(HANDLE pipe, PipeOperation operation) {
 		operation.reset();
 		track(operation);
-		return started(operation, K.ConnectNamedPipe(pipe, operation.overlapped));
+		return started(operation, this.ioCalls.ConnectNamedPipe(pipe, operation.overlapped));
 	}
 
 	/**

@@ -38,8 +38,8 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 
 	private volatile HANDLE thread;
 
-	CompletionRoutineLoop(String name, boolean daemon) {
-		super(name, daemon);
+	CompletionRoutineLoop(String name, boolean daemon, PipeKernel32 ioCalls) {
+		super(name, daemon, ioCalls);
 	}
 
 	@Override
@@ -76,7 +76,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 	int read(HANDLE pipe, PipeOperation operation, int length) {
 		operation.reset();
 		track(operation);
-		return started(operation, K.ReadFileEx(pipe, operation.buffer, length, operation.overlapped, this.routine));
+		return started(operation, this.ioCalls.ReadFileEx(pipe, operation.buffer, length, operation.overlapped, this.routine));
 	}
 
 	@Override
@@ -84,7 +84,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 		operation.reset();
 		operation.event(null);
 		track(operation);
-		return started(operation, K.WriteFileEx(pipe, operation.buffer, length, operation.overlapped, this.routine));
+		return started(operation, this.ioCalls.WriteFileEx(pipe, operation.buffer, length, operation.overlapped, this.routine));
 	}
 
 	@Override
@@ -96,7 +96,7 @@ final class CompletionRoutineLoop extends PipeIoLoop {
 		operation.overlapped.clear();
 		operation.event(event.getPointer());
 		track(operation);
-		int error = started(operation, K.ConnectNamedPipe(pipe, operation.overlapped));
+		int error = started(operation, this.ioCalls.ConnectNamedPipe(pipe, operation.overlapped));
 		if (error == 0) {
 			this.connects.add(new PendingConnect(pipe, operation, event));
 		}

@@ -112,8 +112,15 @@ abstract class PipeIoLoop extends IoThread {
 	/** The wait between looks at pending quiet writes, which doubles while none finishes. I/O thread only. */
 	private long pollMillis = 1;
 
-	PipeIoLoop(String name, boolean daemon) {
+	/**
+	 * The calls that start I/O on a pipe: reads, writes and connects. The real kernel32, but
+	 * for tests that inject faults into them.
+	 */
+	final PipeKernel32 ioCalls;
+
+	PipeIoLoop(String name, boolean daemon, PipeKernel32 ioCalls) {
 		super(name, daemon);
+		this.ioCalls = ioCalls;
 		this.quietEvent = K.CreateEvent(null, true, false, null);
 		if (this.quietEvent == null) {
 			throw new PipeException("CreateEvent failed with error " + Native.getLastError());
@@ -341,7 +348,7 @@ abstract class PipeIoLoop extends IoThread {
 		operation.reset();
 		operation.event(this.quietEventTagged);
 		track(operation);
-		if (K.WriteFile(pipe, operation.buffer, length, null, operation.overlapped)) {
+		if (this.ioCalls.WriteFile(pipe, operation.buffer, length, null, operation.overlapped)) {
 			untrack(operation);
 			return WRITTEN;
 		}

@@ -26,8 +26,16 @@ public enum WindowsIoMode {
 	}
 
 	PipeIoLoop newLoop(String threadName, boolean daemon) {
-		return (this == OVERLAPPED) ? new CompletionPortLoop(threadName, daemon)
-				: new CompletionRoutineLoop(threadName, daemon);
+		return newLoop(threadName, daemon, PipeKernel32.instance());
+	}
+
+	/**
+	 * Creates this mode's I/O loop, which starts its reads, writes and connects through
+	 * {@code ioCalls}: for tests that inject faults.
+	 */
+	PipeIoLoop newLoop(String threadName, boolean daemon, PipeKernel32 ioCalls) {
+		return (this == OVERLAPPED) ? new CompletionPortLoop(threadName, daemon, ioCalls)
+				: new CompletionRoutineLoop(threadName, daemon, ioCalls);
 	}
 
 }

@@ -67,14 +67,14 @@ final class WindowsServerEndpoint extends AbstractPipeEndpoint {
 	}
 
 	/**
-	 * Creates a server that makes its instances through the given kernel32 calls, which tests
-	 * replace to inject faults.
+	 * Creates a server that makes its instances, and starts the I/O on them, through the given
+	 * kernel32 calls, which tests replace to inject faults.
 	 */
 	WindowsServerEndpoint(String name, PipeOptions options, PipeHandler handler, WindowsIoMode mode,
 			PipeKernel32 kernel32) {
 		super(name, PipeRole.SERVER, options, handler);
 		this.path = WindowsPipeNames.resolve(name);
-		this.loop = mode.newLoop("asyncipc-" + name + "-io", options.daemonThreads());
+		this.loop = mode.newLoop("asyncipc-" + name + "-io", options.daemonThreads(), kernel32);
 		this.kernel32 = kernel32;
 	}
 
