@@ -89,6 +89,14 @@ final class WindowsConnection extends AbstractPipeConnection {
 
 	private volatile boolean closing;
 
+	/**
+	 * A write failed, and the close it asked for may not have run yet: no write starts after
+	 * it. Set before the failed write lets go of {@link #writing}, so whoever takes that next
+	 * sees it. A later message written in that gap would have been counted, by its length,
+	 * as the failed one, whose send would then have succeeded.
+	 */
+	private volatile boolean writeFailed;
+
 	/** The handle was closed; the sends settle as soon as no write is in flight. */
 	private volatile boolean handleClosed;
 
@@ -321,6 +329,11 @@ final class WindowsConnection extends AbstractPipeConnection {
 	private void writeNext() {
 		int written = 0;
 		while (!this.closing && hasOutbound() && this.writing.compareAndSet(false, true)) {
+			if (this.writeFailed) {
+				// The close settles what is queued: its sends fail.
+				this.writing.set(false);
+				return;
+			}
 			if (written == WRITES_IN_A_ROW) {
 				this.writing.set(false);
 				this.loop.executeSoon(this.flushTask);
@@ -402,6 +415,9 @@ final class WindowsConnection extends AbstractPipeConnection {
 		if (complete) {
 			bytesWritten(bytes);
 			detachWritten();
+		}
+		else {
+			this.writeFailed = true;
 		}
 		this.posted = false;
 		this.writing.set(false);
