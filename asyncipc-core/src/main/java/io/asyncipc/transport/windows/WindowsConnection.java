@@ -330,8 +330,12 @@ final class WindowsConnection extends AbstractPipeConnection {
 		int written = 0;
 		while (!this.closing && hasOutbound() && this.writing.compareAndSet(false, true)) {
 			if (this.writeFailed) {
-				// The close settles what is queued: its sends fail.
+				// The close settles what is queued: its sends fail. One that closed the handle while this
+				// thread held the flag could not settle then, so this thread does.
 				this.writing.set(false);
+				if (this.handleClosed) {
+					settleWhenIdle();
+				}
 				return;
 			}
 			if (written == WRITES_IN_A_ROW) {
