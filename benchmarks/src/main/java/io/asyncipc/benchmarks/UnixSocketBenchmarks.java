@@ -111,7 +111,12 @@ public class UnixSocketBenchmarks {
 				this.client = new ReplyClient(new UnixSocketTransport(), name, Duration.ofSeconds(10));
 			}
 			catch (Exception ex) {
-				this.peer.close();
+				try {
+					close();
+				}
+				catch (Exception closing) {
+					ex.addSuppressed(closing);
+				}
 				throw ex;
 			}
 		}
